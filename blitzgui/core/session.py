@@ -3,6 +3,12 @@
 The REPL executes in `Session.namespace`; the builder pushes `net` into it; the inspector and the
 autograd view listen for changes. Panels also talk to each other through named events here
 (e.g. the builder asks for "train_model"), so no panel imports another.
+
+Events (name: arguments — who handles it):
+- "run_code": code: str — the Tensors panel writes the code into the REPL and runs it, visibly.
+- "show_panel": name: str — the main window brings that panel to the front.
+- "follow_tensor": tensor, label: str — the Autograd panel shows the graph behind that tensor.
+- "train_model": module: nn.Module, label: str, spec=None — the Training panel takes that model.
 """
 
 from __future__ import annotations

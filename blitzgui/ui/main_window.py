@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
             self.tabs.insertTab(index, panel, QCoreApplication.translate("MainWindow", title))
             old.deleteLater()
         self.tabs.setCurrentIndex(current)
+        self.session.on("show_panel", self.show_panel)
         self.panels_loaded.emit()
 
     # -- automation API ---------------------------------------------------------------------
@@ -125,6 +126,10 @@ class MainWindow(QMainWindow):
             raise KeyError(f"unknown panel {name!r}; panels are {', '.join(PANELS)}")
         self.tabs.setCurrentIndex(list(PANELS).index(name))
         return self.panels.get(name)
+
+    def execute(self, code: str) -> Any:
+        """Run code exactly as if typed into the REPL (visible there); returns its result."""
+        return self.panels["tensors"].execute(code)
 
     def current_panel(self) -> str:
         return list(PANELS)[self.tabs.currentIndex()]
