@@ -68,3 +68,15 @@ def test_view_menu_shortcuts_switch_panels(window):
     assert shortcuts == ["Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5"]
     view.actions()[3].trigger()
     assert window.current_panel() == "training"
+
+
+def test_language_menu_stores_the_choice_and_offers_a_restart(window, monkeypatch):
+    window.show()
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: asked.append(args) or QMessageBox.StandardButton.No)
+    language_menu = window.menuBar().actions()[2].menu()
+    chinese = next(a for a in language_menu.actions() if a.data() == "zh_CN")
+    chinese.trigger()
+    assert settings().value("language") == "zh_CN"
+    assert len(asked) == 1 and window.isVisible()  # declined: nothing closed, nothing restarted
+    settings().setValue("language", "en")
