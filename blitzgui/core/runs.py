@@ -1,0 +1,178 @@
+"""Training runs kept on disk, and checkpoints loaded safely.
+
+    <data_dir>/runs/<run id>/config.json    what was trained: TrainConfig, dataset, model (+ spec)
+                             metrics.json   RunMetrics.to_json() and the run's status
+                             model.pth      the state_dict, as the blitz saves cifar_net.pth
+                             tensorboard/   optional SummaryWriter logs
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Generator
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+
+from blitzgui.core.metrics import RunMetrics
+from blitzgui.core.training import EpochEnd, Event, Finished, Progress, TrainConfig
+
+
+class CheckpointError(ValueError):
+    """A checkpoint that cannot be loaded into the model; the message names the file and why."""
+
+
+def save_checkpoint(model: nn.Module, path: Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(model.state_dict(), path)
+    return path
+
+
+def load_checkpoint(model: nn.Module, path: Path) -> None:
+    """Load a state_dict into `model`, refusing corrupt files and checkpoints of another model.
+
+    `weights_only=True` unpickles tensors and plain containers only, never arbitrary code.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"{path}: no such checkpoint file")
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as error:  # a damaged file fails anywhere in the unpickler, with any error type
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise CheckpointError(f"{path.name}: not a readable PyTorch checkpoint (corrupt, truncated or unsafe): {first_line}") from None
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise CheckpointError(f"{path.name}: not a model state_dict (expected a dict of tensors)")
+    expected = model.state_dict()
+    missing = sorted(expected.keys() - state.keys())
+    unexpected = sorted(state.keys() - expected.keys())
+    wrong_shape = [
+        f"{k} {tuple(state[k].shape)} vs {tuple(v.shape)}" for k, v in expected.items() if k in state and state[k].shape != v.shape
+    ]
+    if missing or unexpected or wrong_shape:
+        reasons = []
+        if missing:
+            reasons.append("missing " + ", ".join(missing[:5]))
+        if unexpected:
+            reasons.append("unexpected " + ", ".join(unexpected[:5]))
+        if wrong_shape:
+            reasons.append("shape mismatch (checkpoint vs model): " + "; ".join(wrong_shape[:5]))
+        raise CheckpointError(f"{path.name} was saved from a different model: " + "; ".join(reasons))
+    model.load_state_dict(state)
+
+
+@dataclass
+class Run:
+    """One run's folder."""
+
+    path: Path
+
+    @property
+    def id(self) -> str:
+        return self.path.name
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return self.path / "model.pth"
+
+    def info(self) -> dict:
+        return json.loads((self.path / "config.json").read_text(encoding="utf-8"))
+
+    def metrics_json(self) -> dict | None:
+        path = self.path / "metrics.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+    def save_metrics(self, metrics: RunMetrics, status: str, message: str = "") -> None:
+        data = metrics.to_json() | {"status": status, "message": message}
+        temporary = self.path / "metrics.json.tmp"  # written then renamed: never half a file
+        temporary.write_text(json.dumps(data), encoding="utf-8")
+        temporary.replace(self.path / "metrics.json")
+
+
+class RunStore:
+    def __init__(self, data_dir: Path):
+        self.root = Path(data_dir) / "runs"
+
+    def create(self, config: TrainConfig, dataset: str, model_label: str, spec_json: str | None = None) -> Run:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{dataset}-{model_label}")[:40].strip("-")
+        base = f"{stamp}-{slug}"
+        path, n = self.root / base, 2
+        while path.exists():
+            path, n = self.root / f"{base}-{n}", n + 1
+        path.mkdir(parents=True)
+        info = {"config": config.to_json(), "dataset": dataset, "model": model_label, "spec": spec_json,
+                "created": time.strftime("%Y-%m-%d %H:%M:%S")}
+        (path / "config.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
+        return Run(path)
+
+    def runs(self) -> list[Run]:
+        """Runs with a readable config, newest first; unreadable folders are skipped."""
+        if not self.root.is_dir():
+            return []
+        found = []
+        for path in sorted(self.root.iterdir(), reverse=True):
+            try:
+                Run(path).info()
+            except (OSError, ValueError):
+                continue
+            found.append(Run(path))
+        return found
+
+
+class TensorBoardLog:
+    """Optional: the run's curves for TensorBoard (`tensorboard --logdir <data_dir>/runs`)."""
+
+    def __init__(self, run: Run):
+        from torch.utils.tensorboard import SummaryWriter  # ~3 s to import: only when asked for
+
+        self.writer = SummaryWriter(log_dir=str(run.path / "tensorboard"))
+
+    def log(self, event: Event) -> None:
+        if isinstance(event, Progress):
+            self.writer.add_scalar("loss/train_step", event.loss, event.global_step)
+        elif isinstance(event, EpochEnd):
+            r = event.record
+            self.writer.add_scalar("accuracy/train", r.train_accuracy, r.epoch)
+            self.writer.add_scalar("accuracy/test", r.test_accuracy, r.epoch)
+            self.writer.add_scalar("loss/train_epoch", r.train_loss, r.epoch)
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def recorded(events: Generator, run: Run, metrics: RunMetrics, model: nn.Module, tensorboard: bool = False):
+    """Pass a trainer's events (and the commands sent back) through, saving the run as it goes:
+    metrics and checkpoint after each epoch and at the end, however the run ends."""
+    log = TensorBoardLog(run) if tensorboard else None
+    status, message = "running", ""
+    command = None
+    try:
+        while True:
+            try:
+                event = events.send(command)
+            except StopIteration:
+                return
+            if log is not None:
+                log.log(event)
+            if isinstance(event, EpochEnd | Finished):
+                if isinstance(event, Finished):
+                    status, message = event.status, event.message
+                _save(run, metrics, model, status, message)
+            command = yield event
+    finally:
+        if status == "running":  # closed early (window closed, Ctrl-C): keep what there is
+            _save(run, metrics, model, "stopped", "interrupted")
+        if log is not None:
+            log.close()
+
+
+def _save(run: Run, metrics: RunMetrics, model: nn.Module, status: str, message: str) -> None:
+    run.save_metrics(metrics, status, message)
+    if status != "diverged":  # NaN weights are not worth keeping; the curves are
+        save_checkpoint(model, run.checkpoint_path)
