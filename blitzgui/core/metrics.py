@@ -102,11 +102,12 @@ class RunMetrics:
         return blitz_running_means(self.step_losses.values(), self.steps_per_epoch, every)
 
     def to_json(self) -> dict:
+        """Plain JSON (no NaN: a diverged step's loss is null)."""
         steps, means = self.running_means()
         result = {
             "classes": self.classes,
             "steps_per_epoch": self.steps_per_epoch,
-            "step_loss": [round(float(x), 6) for x in self.step_losses.values()],
+            "step_loss": [round(float(x), 6) if np.isfinite(x) else None for x in self.step_losses.values()],
             "running_loss": {"every": BLITZ_PRINT_EVERY, "steps": steps.tolist(), "mean": means.tolist()},
             "epochs": [asdict(e) for e in self.epochs],
             "images_per_s": self.images_per_s,
@@ -124,7 +125,7 @@ class RunMetrics:
     @classmethod
     def from_json(cls, data: dict) -> RunMetrics:
         metrics = cls(classes=list(data["classes"]), steps_per_epoch=int(data["steps_per_epoch"]))
-        metrics.step_losses.extend(data["step_loss"])
+        metrics.step_losses.extend([np.nan if x is None else x for x in data["step_loss"]])
         metrics.epochs = [EpochRecord(**e) for e in data["epochs"]]
         metrics.images_per_s = float(data.get("images_per_s") or 0.0)
         return metrics

@@ -94,6 +94,16 @@ class Run:
         temporary.replace(self.path / "metrics.json")
 
 
+def create_run(path: Path, config: TrainConfig, dataset: str, model_label: str, spec_json: str | None = None) -> Run:
+    """A run folder at `path` (made if needed) holding config.json."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    info = {"config": config.to_json(), "dataset": dataset, "model": model_label, "spec": spec_json,
+            "created": time.strftime("%Y-%m-%d %H:%M:%S")}
+    (path / "config.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
+    return Run(path)
+
+
 class RunStore:
     def __init__(self, data_dir: Path):
         self.root = Path(data_dir) / "runs"
@@ -105,11 +115,7 @@ class RunStore:
         path, n = self.root / base, 2
         while path.exists():
             path, n = self.root / f"{base}-{n}", n + 1
-        path.mkdir(parents=True)
-        info = {"config": config.to_json(), "dataset": dataset, "model": model_label, "spec": spec_json,
-                "created": time.strftime("%Y-%m-%d %H:%M:%S")}
-        (path / "config.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
-        return Run(path)
+        return create_run(path, config, dataset, model_label, spec_json)
 
     def runs(self) -> list[Run]:
         """Runs with a readable config, newest first; unreadable folders are skipped."""
