@@ -78,3 +78,62 @@ def tiny_cifar10_archive(work_dir: Path, **kwargs) -> bytes:
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
         tar.add(folder, arcname=CIFAR10_DIRNAME)
     return buffer.getvalue()
+
+
+class ArchiveServer:
+    """Serves a payload at http://127.0.0.1:<port>/cifar-10-python.tar.gz from a background thread.
+
+    mode: "ok"; "slow" (sends chunk_bytes every `delay` seconds); "truncated" (announces more bytes
+    than it sends, then closes); "missing" (404). `requests` counts the requests served."""
+
+    def __init__(self, payload: bytes, mode: str = "ok", delay: float = 0.05, chunk_bytes: int = 4096):
+        import http.server
+        import threading
+
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server.requests += 1
+                if mode == "missing":
+                    self.send_error(404, "Not Found")
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/gzip")
+                self.send_header("Content-Length", str(len(payload) + (1000 if mode == "truncated" else 0)))
+                self.end_headers()
+                try:
+                    step = chunk_bytes if mode == "slow" else len(payload)
+                    for start in range(0, len(payload), step):
+                        if server.stopping.is_set():
+                            return
+                        self.wfile.write(payload[start:start + step])
+                        self.wfile.flush()
+                        if mode == "slow":
+                            server.stopping.wait(delay)
+                except OSError:
+                    pass  # the client hung up (a cancelled download)
+                self.close_connection = True
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.requests = 0
+        self.stopping = threading.Event()
+        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}/cifar-10-python.tar.gz"
+
+    def __enter__(self) -> ArchiveServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stopping.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(5)
