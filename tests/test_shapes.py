@@ -1,0 +1,165 @@
+"""Meta-device shape inference: per-layer shapes, params, MACs, and the blitz's classic mistakes."""
+
+from dataclasses import replace
+
+import pytest
+import torch
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from blitzgui.core.layers import LAYER_TYPES, LayerSpec, NetworkSpec, build_module, parameter_count, preset
+from blitzgui.core.shapes import format_shape, infer_shapes
+
+
+def with_layers(spec, layers):
+    return replace(spec, layers=tuple(layers))
+
+
+def test_blitz_net_shapes_params_and_macs_per_layer():
+    report = infer_shapes(preset("blitz_net"))
+    assert report.ok and report.output_shape == (1, 10)
+    shapes = {row.name: row.output_shape for row in report.layers}
+    assert shapes["conv1"] == (1, 6, 28, 28) and shapes["pool2"] == (1, 16, 5, 5) and shapes["flatten1"] == (1, 400)
+    assert report.total_params == 61_706 == parameter_count(build_module(preset("blitz_net")))
+    conv1 = report.layers[0]
+    assert conv1.params == 156 and conv1.macs == 6 * 28 * 28 * 5 * 5 * 1  # one MAC per weight per output pixel
+    fc1 = next(row for row in report.layers if row.name == "fc1")
+    assert fc1.macs == 400 * 120 and fc1.flops == 2 * fc1.macs
+    assert report.total_macs == sum(row.macs for row in report.layers) > 0
+
+
+def test_cifar_net_totals():
+    report = infer_shapes(preset("cifar_net"))
+    assert report.ok and report.total_params == 62_006 and report.input_shape == (1, 3, 32, 32)
+
+
+def test_batch_size_only_changes_the_leading_dimension():
+    report = infer_shapes(preset("cifar_net"), batch=8)
+    assert report.output_shape == (8, 10) and report.total_macs == 8 * infer_shapes(preset("cifar_net")).total_macs
+
+
+def test_classic_error_16x5x5_with_a_28x28_input():
+    report = infer_shapes(replace(preset("blitz_net"), input_shape=(1, 28, 28)))
+    assert not report.ok
+    row = report.layers[report.error_index]
+    assert row.name == "fc1" and row.field == "in_features"
+    assert row.error.startswith("Linear expects 400 input features but receives 16×4×4 = 256")
+    assert "for a 1×28×28 input the flatten size is 16*4*4" in row.error
+    # the layers after the failure are not run but still count their parameters
+    assert all(later.output_shape is None for later in report.layers[report.error_index:])
+    assert report.total_params == 61_706
+
+
+def test_classic_error_one_channel_net_fed_colour_images():
+    report = infer_shapes(replace(preset("blitz_net"), input_shape=(3, 32, 32)))
+    row = report.layers[report.error_index]
+    assert report.error_index == 0 and row.field == "in_channels"
+    assert "Conv2d expects 1 input channel but receives 3" in row.error and "set in_channels to 3" in row.error
+
+
+def test_channel_mismatch_between_two_convolutions_names_the_fix():
+    layers = list(preset("cifar_net").layers)
+    layers[3] = layers[3].with_param("in_channels", 8)
+    row = infer_shapes(with_layers(preset("cifar_net"), layers)).layers[3]
+    assert row.error == (
+        "Conv2d expects 8 input channels but receives 6: the layer before it outputs 6 channels, "
+        "so set in_channels to 6."
+    )
+
+
+def test_kernel_larger_than_its_input():
+    report = infer_shapes(replace(preset("cifar_net"), input_shape=(3, 8, 8)))
+    row = report.layers[report.error_index]
+    assert row.name == "conv2" and row.field == "kernel_size"
+    assert "kernel 5×5 is larger than its input 2×2" in row.error
+
+
+def test_pool_padding_more_than_half_the_kernel():
+    layers = list(preset("cifar_net").layers)
+    layers[2] = layers[2].with_param("padding", 2)
+    row = infer_shapes(with_layers(preset("cifar_net"), layers)).layers[2]
+    assert row.field == "padding" and "more than half" in row.error
+
+
+def test_missing_flatten_and_convolution_after_flatten():
+    layers = [layer for layer in preset("cifar_net").layers if layer.kind != "Flatten"]
+    row = infer_shapes(with_layers(preset("cifar_net"), layers)).layers[6]
+    assert "add a Flatten before it" in row.error
+    layers = [LayerSpec.of("Flatten"), *preset("cifar_net").layers]
+    row = infer_shapes(with_layers(preset("cifar_net"), layers)).layers[1]
+    assert "expects a 4-D input N×C×H×W but receives 1×3072" in row.error and "before the Flatten" in row.error
+
+
+def test_softmax_dim_out_of_range_is_caught_although_meta_does_not_check_it():
+    spec = with_layers(preset("cifar_net"), [*preset("cifar_net").layers, LayerSpec.of("Softmax", dim=3)])
+    with pytest.raises(IndexError):
+        build_module(spec).eval()(torch.randn(1, 3, 32, 32))
+    row = infer_shapes(spec).layers[-1]
+    assert row.field == "dim" and "out of range" in row.error
+
+
+def test_invalid_parameter_marks_its_layer_without_raising():
+    layers = list(preset("cifar_net").layers)
+    layers[0] = layers[0].with_param("out_channels", 0)
+    report = infer_shapes(with_layers(preset("cifar_net"), layers))
+    assert report.error_index == 0 and report.layers[0].field == "out_channels"
+
+
+def test_format_shape():
+    assert format_shape((1, 3, 32, 32)) == "1×3×32×32" and format_shape(None) == "—"
+
+
+# -- property: the meta-device inference agrees with a real forward pass ------------------------
+small = st.integers(1, 4)
+
+
+@st.composite
+def layer_specs(draw):
+    kind = draw(st.sampled_from(sorted(LAYER_TYPES)))
+    values = {}
+    for param in LAYER_TYPES[kind].params:
+        name = param.name
+        if param.kind is bool:
+            values[name] = draw(st.booleans())
+        elif param.kind is str:
+            values[name] = draw(st.sampled_from(param.choices))
+        elif param.kind is float:
+            values[name] = draw(st.sampled_from([0.0, 0.5, 1.0]) if param.low == 0 else st.sampled_from([0.5, 1.0, 2.0]))
+        elif name == "stride" and param.optional:
+            values[name] = draw(st.none() | st.integers(1, 3))
+        elif name in ("stride", "kernel_size"):
+            values[name] = draw(st.integers(1, 4))
+        elif name == "padding":
+            values[name] = draw(st.integers(0, 2))
+        elif name in ("dim", "start_dim", "end_dim"):
+            values[name] = draw(st.integers(-3, 3) if name != "start_dim" else st.integers(0, 3))
+        elif name == "num_layers":
+            values[name] = draw(st.integers(1, 2))
+        else:
+            values[name] = draw(small)
+    return LayerSpec(kind, values)
+
+
+input_shapes = st.one_of(st.tuples(small), st.tuples(small, st.integers(1, 9)), st.tuples(small, st.integers(1, 9), st.integers(1, 9)))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(layers=st.lists(layer_specs(), min_size=1, max_size=5), input_shape=input_shapes)
+def test_inferred_shapes_match_a_real_forward_pass(layers, input_shape):
+    spec = NetworkSpec(tuple(layers), input_shape)
+    report = infer_shapes(spec, batch=2)
+    model = build_module(spec).eval()
+    x = torch.randn(2, *input_shape)
+    failed_at = None
+    with torch.no_grad():
+        for index, module in enumerate(model):
+            try:
+                x = module(x)
+            except (RuntimeError, ValueError, IndexError):
+                failed_at = index
+                break
+            assert report.layers[index].output_shape == tuple(x.shape), (index, spec)
+    assert report.error_index == failed_at, (report.error, spec)
+    event("whole stack ran" if failed_at is None else "failed at layer {}".format(failed_at + 1))
+    if failed_at is not None:
+        assert report.layers[failed_at].error
