@@ -177,7 +177,7 @@ def stats(t: torch.Tensor) -> Stats:
 class Plane:
     """A 2-D slice of a tensor, ready to draw: which axes, which indices, how much it was thinned."""
 
-    values: np.ndarray  # 2-D float32 (complex -> magnitude, bool/int -> float)
+    values: np.ndarray  # 2-D
     rows_axis: int
     cols_axis: int
     step: tuple[int, int] = (1, 1)  # every step-th row/column is shown
@@ -210,15 +210,22 @@ def plane_view(t: torch.Tensor, rows_axis: int, cols_axis: int, index: dict[int,
 
 
 def plane(t: torch.Tensor, rows_axis: int = 0, cols_axis: int = 1, index: dict[int, int] | None = None,
-          max_side: int = 2048) -> Plane:
-    """A 2-D slice as float32 numpy, thinned by striding so that no side exceeds `max_side`."""
+          max_side: int = 2048, as_float: bool = True) -> Plane:
+    """A 2-D slice as numpy, thinned by striding so that no side exceeds `max_side`.
+
+    `as_float` gives float32 for drawing; otherwise the dtype is kept (as far as numpy has it)
+    so a table shows exact values.
+    """
     if t.dim() < 2:
         rows_axis, cols_axis = 0, max(t.dim() - 1, 0)
     view = plane_view(t, rows_axis, cols_axis, index)
     step = (max(1, math.ceil(view.shape[0] / max_side)), max(1, math.ceil(view.shape[1] / max_side)))
-    thinned = numeric(view[:: step[0], :: step[1]])  # a strided view: only the shown part is copied
-    values = thinned.to(device="cpu", dtype=torch.float32).numpy()
-    return Plane(values, rows_axis, cols_axis, step, dict(index or {}))
+    thinned = view[:: step[0], :: step[1]]  # a strided view: only the shown part is copied
+    if as_float:
+        thinned = numeric(thinned).to(dtype=torch.float32)
+    elif thinned.dtype in (torch.float16, torch.bfloat16):
+        thinned = thinned.to(dtype=torch.float32)  # numpy has no bfloat16
+    return Plane(thinned.cpu().resolve_conj().numpy(), rows_axis, cols_axis, step, dict(index or {}))
 
 
 def histogram(t: torch.Tensor, bins: int = 50) -> tuple[np.ndarray, np.ndarray]:

@@ -1,4 +1,9 @@
-"""Tensors panel: the IPython console, the variable list, the tensor inspector and op buttons."""
+"""Tensors panel: the IPython console, op buttons, the variable list and the tensor inspector.
+
+Everything acts through the one Session namespace: the console executes in it, the op buttons
+write code into the console, and after every cell `Session.detect_changes()` tells the variable
+list (and the other panels) which names changed, so only those are summarised again.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,12 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
+from blitzgui.core.storage import extent
 from blitzgui.ui.console_widget import ConsoleWidget
 from blitzgui.ui.context import AppContext
+from blitzgui.ui.inspector_view import TensorInspector
+from blitzgui.ui.op_buttons import OpButtons
+from blitzgui.ui.variable_list import VariableList
 
 
 class TensorPanel(QWidget):
@@ -26,18 +35,41 @@ class TensorPanel(QWidget):
         self.interrupt_button.clicked.connect(self.console.interrupt)
         self.status = QLabel()
 
+        device = context.device.device
+        self.ops = OpButtons(
+            names=lambda: set(self.session.namespace),
+            selected=lambda: self.variables.current_name(),
+            default_device="" if device == "cpu" else repr(device),
+        )
+        self.ops.code_ready.connect(self.run_code)
+
+        self.variables = VariableList(self.session)
+        self.variables.selected.connect(self._inspect)
+        self.variables.delete_requested.connect(self._delete)
+        self.inspector = TensorInspector()
+        self._unsubscribe = self.session.subscribe(self._namespace_changed)  # after the list's own
+
         console_bar = QHBoxLayout()
         console_bar.addWidget(self.status, 1)
         console_bar.addWidget(self.interrupt_button)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.ops)
         left_layout.addWidget(self.console, 1)
         left_layout.addLayout(console_bar)
 
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.variables)
+        right.addWidget(self.inspector)
+        right.setStretchFactor(1, 3)
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setSizes([560, 440])  # proportions; the splitter scales them to its width
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)
         self.session.on("run_code", self.run_code)
 
@@ -57,7 +89,7 @@ class TensorPanel(QWidget):
             return
         self.console.run(code)
 
-    # -- cells -----------------------------------------------------------------------------------
+    # -- cells and namespace changes -----------------------------------------------------------
     def _cell_started(self) -> None:
         self.interrupt_button.setEnabled(True)
         self.status.setText(self.tr("Running…"))
@@ -66,6 +98,33 @@ class TensorPanel(QWidget):
         self.interrupt_button.setEnabled(False)
         self.status.clear()
         self.session.detect_changes()
+
+    def _namespace_changed(self, _names: set[str]) -> None:
+        name = self.inspector.name
+        if not name:
+            return
+        changed = self.variables.changed_last
+        if name not in self.variables.items:
+            self.inspector.clear()
+        elif name in changed:
+            self.inspector.inspect(name, self.session.namespace, changed)
+        elif changed and self._shares_memory_with_inspected(changed):
+            self.inspector.inspect(name, self.session.namespace, changed)  # its memory view changed
+
+    def _shares_memory_with_inspected(self, names: set[str]) -> bool:
+        mine = extent(self.session.namespace.get(self.inspector.name))
+        return mine is not None and any(
+            (theirs := extent(self.session.namespace.get(n))) is not None and mine.overlaps(theirs) for n in names
+        )
+
+    def _inspect(self, name: str) -> None:
+        if name:
+            self.inspector.inspect(name, self.session.namespace, set())
+        else:
+            self.inspector.clear()
+
+    def _delete(self, name: str) -> None:
+        self.run_code(f"del {name}")  # visibly, as the learner would type it
 
     # -- life cycle ------------------------------------------------------------------------------
     def confirm_close(self) -> bool:
@@ -76,4 +135,6 @@ class TensorPanel(QWidget):
         return True
 
     def shutdown(self) -> None:
+        self.variables.detach()
+        self._unsubscribe()
         self.console.shutdown()

@@ -1,0 +1,177 @@
+"""Op buttons: pick an op, fill a small form, and the equivalent Python line runs in the console."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QToolButton,
+    QVBoxLayout, QWidget,
+)
+
+from blitzgui.ui.op_catalog import GROUPS, OPS, OPS_BY_KEY, Op, code, fresh_name
+
+COLUMNS = 5  # buttons per line inside a group
+
+
+class OpButtons(QWidget):
+    """Emits `code_ready(line)` when the learner runs an op; the panel runs it in the console."""
+
+    code_ready = Signal(str)
+
+    def __init__(self, names: Callable[[], set[str]], selected: Callable[[], str], default_device: str,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self._names = names  # the names now in the namespace (to propose a fresh result name)
+        self._selected = selected  # the variable selected in the list (the default input)
+        self._default_device = default_device  # e.g. "'cuda:0'"; "" on the CPU
+        self.op: Op | None = None
+        self.inputs: dict[str, QLineEdit | QComboBox] = {}
+        self.buttons: dict[str, QToolButton] = {}
+        group_titles = {"create": self.tr("Create"), "shape": self.tr("Shape"), "math": self.tr("Math"),
+                        "device": self.tr("Device")}
+        row = QHBoxLayout()
+        for group in GROUPS:
+            box = QGroupBox(group_titles[group])
+            lines = QVBoxLayout(box)
+            lines.setSpacing(2)
+            line = QHBoxLayout()
+            for op in (o for o in OPS if o.group == group):
+                if line.count() == COLUMNS:
+                    line.addStretch(1)
+                    lines.addLayout(line)
+                    line = QHBoxLayout()
+                button = QToolButton()
+                button.setText(op.key)
+                button.setToolTip(self._describe(op.key))
+                button.clicked.connect(lambda _checked=False, key=op.key: self.choose(key))
+                line.addWidget(button)
+                self.buttons[op.key] = button
+            line.addStretch(1)
+            lines.addLayout(line)
+            row.addWidget(box)
+        row.addStretch(1)
+
+        self.form_box = QGroupBox(self.tr("Arguments"))
+        self.form = QFormLayout()
+        self.preview = QLabel()
+        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        self.run_button = QPushButton(self.tr("Run in console"))
+        self.run_button.clicked.connect(self.run)
+        side = QVBoxLayout()
+        side.addWidget(self.preview)
+        side.addWidget(self.error)
+        side.addWidget(self.run_button, 0, Qt.AlignmentFlag.AlignLeft)
+        side.addStretch(1)
+        form_row = QHBoxLayout(self.form_box)
+        form_row.addLayout(self.form, 2)
+        form_row.addLayout(side, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.form_box)
+        self.form_box.setVisible(False)
+        self.run_button.setEnabled(False)
+
+    def _describe(self, key: str) -> str:
+        descriptions = {
+            "tensor": self.tr("A tensor from Python data"),
+            "zeros": self.tr("A tensor of zeros"),
+            "ones": self.tr("A tensor of ones"),
+            "rand": self.tr("Uniform random numbers in [0, 1)"),
+            "randn": self.tr("Normal random numbers (mean 0, std 1)"),
+            "arange": self.tr("Evenly spaced values with a step"),
+            "linspace": self.tr("A number of evenly spaced values"),
+            "eye": self.tr("An identity matrix"),
+            "from_numpy": self.tr("A tensor sharing a NumPy array's memory"),
+            "*_like": self.tr("A new tensor with the shape, dtype and device of another"),
+            "view": self.tr("Same data, new shape (no copy; needs compatible strides)"),
+            "reshape": self.tr("New shape; a view when possible, else a copy"),
+            "transpose": self.tr("Swap two dimensions (a view)"),
+            "permute": self.tr("Reorder all dimensions (a view)"),
+            "unsqueeze": self.tr("Insert a dimension of size 1"),
+            "squeeze": self.tr("Remove dimensions of size 1"),
+            "slice": self.tr("Index or slice (basic indexing gives a view)"),
+            "cat": self.tr("Join tensors along an existing dimension"),
+            "stack": self.tr("Join tensors along a new dimension"),
+            "+": self.tr("Element-wise sum (broadcasting)"),
+            "*": self.tr("Element-wise product (broadcasting)"),
+            "@": self.tr("Matrix product"),
+            "matmul": self.tr("Matrix product, as a function"),
+            "sum": self.tr("Sum, over all elements or along a dimension"),
+            "mean": self.tr("Mean, over all elements or along a dimension"),
+            "add_": self.tr("Add in place: every name sharing the memory changes too"),
+            ".to": self.tr("Copy to another device or dtype"),
+        }
+        return descriptions[key]
+
+    # -- the form -----------------------------------------------------------------------------------
+    def choose(self, key: str) -> None:
+        """Show the form of op `key`, filled with sensible defaults."""
+        self.op = OPS_BY_KEY[key]
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.inputs.clear()
+        selected = self._selected()
+        for arg in self.op.args:
+            if arg.kind == "choice":
+                widget: QLineEdit | QComboBox = QComboBox()
+                widget.addItems(list(arg.choices))
+                widget.setCurrentText(arg.default)
+                widget.currentTextChanged.connect(self._update_preview)
+            else:
+                widget = QLineEdit(self._default(arg.name, arg.default, selected))
+                widget.textChanged.connect(self._update_preview)
+                if arg.optional:
+                    widget.setPlaceholderText(self.tr("(optional)"))
+            self.form.addRow(arg.name, widget)
+            self.inputs[arg.name] = widget
+        self.form_box.setTitle(self.tr("Arguments of {}").format(key))
+        self.form_box.setVisible(True)
+        self._update_preview()
+
+    def _default(self, name: str, default: str, selected: str) -> str:
+        if name == "out":
+            return fresh_name(self._names())
+        if name in ("x", "a") and selected:
+            return selected
+        if name == "device" and self.op is not None and self.op.group == "create":
+            return self._default_device
+        return default
+
+    def values(self) -> dict[str, str]:
+        return {name: w.currentText() if isinstance(w, QComboBox) else w.text() for name, w in self.inputs.items()}
+
+    def current_code(self) -> str:
+        """The line the form describes now; ValueError says what is wrong with it."""
+        if self.op is None:
+            raise ValueError(self.tr("Choose an op first."))
+        return code(self.op, self.values())
+
+    def _update_preview(self) -> None:
+        try:
+            line = self.current_code()
+        except ValueError as problem:
+            self.preview.setText("")
+            self.error.setText(str(problem))
+            self.run_button.setEnabled(False)
+            return
+        self.preview.setText(line)
+        self.error.clear()
+        self.run_button.setEnabled(True)
+
+    def run(self) -> None:
+        try:
+            line = self.current_code()
+        except ValueError as problem:
+            self.error.setText(str(problem))
+            return
+        self.code_ready.emit(line)
+        if "out" in self.inputs:  # the next run should not overwrite this result
+            self.inputs["out"].setText(fresh_name(self._names()))

@@ -1,0 +1,124 @@
+"""Every tensor, ndarray, Parameter and nn.Module in the session, refreshed name by name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QFont
+from PySide6.QtWidgets import QApplication, QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem, QWidget
+
+from blitzgui.core import storage
+from blitzgui.core.session import Session
+from blitzgui.core.tensors import format_bytes, is_listed, summarize
+
+CHANGED = QBrush(QColor("#fff3c4"))  # rows the last cell changed (directly or through shared memory)
+
+
+class VariableList(QTreeWidget):
+    """One row per listed name; `refresh(names)` re-summarises only those names."""
+
+    selected = Signal(str)  # a name, or "" when nothing is selected
+    delete_requested = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.items: dict[str, QTreeWidgetItem] = {}
+        self.changed_last: set[str] = set()  # names highlighted as changed by the last refresh
+        self.setHeaderLabels([
+            self.tr("Name"), self.tr("Kind"), self.tr("Shape"), self.tr("dtype"), self.tr("Device"),
+            self.tr("requires_grad"), self.tr("grad_fn"), self.tr("Memory"),
+        ])
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setSortingEnabled(True)
+        self.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+        self.itemSelectionChanged.connect(self._selection_changed)
+        self._unsubscribe = session.subscribe(self.refresh)
+        self.refresh(session.namespace.keys())
+
+    def refresh(self, names: Iterable[str]) -> set[str]:
+        """Update the rows of `names`, and of names sharing memory with them (an in-place op on a
+        tensor changes its `.numpy()` array too). Returns the names highlighted as changed."""
+        namespace = self.session.namespace
+        names = {n for n in names if n in namespace and is_listed(n, namespace[n]) or n in self.items}
+        changed = names | storage.changed_with(namespace, names, listed=is_listed)
+        for name in self.changed_last & self.items.keys():
+            for column in range(self.columnCount()):
+                self.items[name].setBackground(column, QBrush())
+        self.setSortingEnabled(False)  # re-sorting after each row would cost O(n log n) per row
+        for name in changed:
+            value = namespace.get(name)
+            if value is None or not is_listed(name, value):
+                self._remove_row(name)
+                continue
+            self._update_row(name)
+        self.setSortingEnabled(True)
+        self.changed_last = {n for n in changed if n in self.items}
+        return self.changed_last
+
+    def _update_row(self, name: str) -> None:
+        summary = summarize(name, self.session.namespace[name])
+        item = self.items.get(name)
+        if item is None:
+            item = QTreeWidgetItem()
+            item.setData(0, Qt.ItemDataRole.UserRole, name)
+            font = QFont(item.font(0))
+            font.setBold(True)
+            item.setFont(0, font)
+            self.addTopLevelItem(item)
+            self.items[name] = item
+        texts = [name, summary.kind, summary.shape, summary.dtype, summary.device, summary.requires_grad,
+                 summary.grad_fn, format_bytes(summary.memory)]
+        for column, text in enumerate(texts):
+            item.setText(column, text)
+            item.setBackground(column, CHANGED)
+        item.setToolTip(0, self.tr("{name}: {kind} {shape}").format(name=name, kind=summary.kind, shape=summary.shape))
+
+    def _remove_row(self, name: str) -> None:
+        item = self.items.pop(name, None)
+        if item is not None:
+            self.takeTopLevelItem(self.indexOfTopLevelItem(item))
+
+    # -- selection and context menu --------------------------------------------------------------
+    def current_name(self) -> str:
+        item = self.currentItem()
+        return item.data(0, Qt.ItemDataRole.UserRole) if item is not None and item.isSelected() else ""
+
+    def select(self, name: str) -> None:
+        item = self.items.get(name)
+        if item is not None:
+            self.setCurrentItem(item)
+
+    def _selection_changed(self) -> None:
+        self.selected.emit(self.current_name())
+
+    def _context_menu(self, position: QPoint) -> QMenu | None:
+        item = self.itemAt(position)
+        if item is None:
+            return None
+        menu = self.context_menu(item.data(0, Qt.ItemDataRole.UserRole))
+        menu.popup(self.viewport().mapToGlobal(position))
+        return menu
+
+    def context_menu(self, name: str) -> QMenu:
+        menu = QMenu(self)
+        delete = QAction(self.tr("Delete {}").format(name), menu)
+        delete.triggered.connect(lambda: self.delete_requested.emit(name))
+        copy = QAction(self.tr("Copy repr"), menu)
+        copy.triggered.connect(lambda: self.copy_repr(name))
+        menu.addAction(delete)
+        menu.addAction(copy)
+        return menu
+
+    def copy_repr(self, name: str) -> None:
+        value = self.session.namespace.get(name)
+        if value is not None:
+            QApplication.clipboard().setText(repr(value))
+
+    def detach(self) -> None:
+        self._unsubscribe()
