@@ -55,6 +55,11 @@ def _arguments(layer: LayerSpec, positional: int | None = None) -> str:
     return ", ".join(parts)
 
 
+def layer_text(layer: LayerSpec) -> str:
+    """`Conv2d(3, 6, 5)`: a layer as it reads in code, for lists and tooltips."""
+    return f"{layer.kind}({_arguments(layer)})"
+
+
 def _shape_comment(spec: NetworkSpec) -> str:
     return "# input shape per sample: ({})\n".format(", ".join(str(d) for d in spec.input_shape))
 

@@ -24,6 +24,8 @@ VERSION = 1
 # Above these the model is absurd for a learning playground (10⁶ channels would need gigabytes).
 MAX_WIDTH = 16384
 MAX_KERNEL = 255
+MAX_PARAMS = 50_000_000  # the builder refuses to allocate more than this (200 MB of float32 weights)
+MAX_INPUT_ELEMENTS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -245,12 +247,6 @@ class LayerSpec:
             )
         return layer_type(self.kind).build(dict(self.params))
 
-    def describe(self) -> str:
-        """`Conv2d(3, 6, kernel_size=5)`-like text for lists and tooltips."""
-        kind = layer_type(self.kind)
-        parts = [f"{p.name}={self.params.get(p.name)!r}" for p in kind.params if self.params.get(p.name) != p.default]
-        return "{}({})".format(self.kind, ", ".join(parts))
-
 
 @dataclass(frozen=True)
 class NetworkSpec:
@@ -281,7 +277,7 @@ def network_problems(spec: NetworkSpec) -> list[str]:
     found = []
     if not spec.input_shape or any(not isinstance(d, int) or isinstance(d, bool) or d < 1 for d in spec.input_shape):
         found.append("input shape {} must be positive whole numbers, e.g. 3, 32, 32".format(list(spec.input_shape)))
-    elif len(spec.input_shape) > 4 or math.prod(spec.input_shape) > 50_000_000:
+    elif len(spec.input_shape) > 4 or math.prod(spec.input_shape) > MAX_INPUT_ELEMENTS:
         found.append("input shape {} is too large".format(list(spec.input_shape)))
     for number, layer in enumerate(spec.layers, start=1):
         if layer.kind not in LAYER_TYPES:

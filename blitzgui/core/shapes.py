@@ -12,12 +12,13 @@ layers whose input or parameters changed run again.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from blitzgui.core.layers import LayerSpec, NetworkSpec, layer_names, layer_type
+from blitzgui.core.layers import MAX_INPUT_ELEMENTS, LayerSpec, NetworkSpec, layer_names, layer_type
 
 Shape = tuple[int, ...]
 
@@ -75,6 +76,26 @@ class ShapeReport:
     @property
     def total_macs(self) -> int:
         return self.total_flops // 2
+
+
+def parse_input_shape(text: str) -> tuple[int, Shape]:
+    """"1×3×32×32" or "1, 3, 32, 32" -> (batch, per-sample shape); ValueError in plain words."""
+    parts = [part for part in re.split(r"[\s,×xX*()\[\]]+", text.strip()) if part]
+    if not parts:
+        raise ValueError("enter a shape such as 1×3×32×32 (batch × channels × height × width)")
+    if not all(part.isdigit() for part in parts):
+        raise ValueError("use whole numbers separated by × or commas, e.g. 1×3×32×32")
+    dims = tuple(int(part) for part in parts)
+    if len(dims) < 2:
+        raise ValueError("give the batch size and at least one more dimension, e.g. 1×3×32×32")
+    if len(dims) > 5:
+        raise ValueError("at most 5 dimensions (batch × channels × depth × height × width)")
+    if min(dims) < 1:
+        raise ValueError("every dimension must be at least 1")
+    if math.prod(dims) > MAX_INPUT_ELEMENTS:
+        raise ValueError("{} values is too large; keep the input under {:,}".format(
+            "×".join(parts), MAX_INPUT_ELEMENTS))
+    return dims[0], dims[1:]
 
 
 def format_shape(shape: Shape | None) -> str:
