@@ -150,7 +150,7 @@ class TensorInspector(QWidget):
         self.changed_names: set[str] = set()
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
-        self.title = QLabel(self.tr("Select a tensor in the list to inspect it."))
+        self.title = QLabel()
         self.title.setWordWrap(True)
         self.detail_labels: dict[str, QLabel] = {}
         details_box = QGroupBox(self.tr("Summary"))
@@ -254,11 +254,11 @@ class TensorInspector(QWidget):
         self.stats_label.setText(self._stats_text(tensors.stats(self.tensor)))
         self._show_memory(name, value)
         self.picker.set_shape(tuple(self.tensor.shape))
-        is_image = tensors.image_shape_ok(self.tensor)
-        self.tabs.setTabEnabled(3, is_image)
-        if not is_image and self.tabs.currentIndex() == 3:
-            self.tabs.setCurrentIndex(0)  # also draws it
+        # Disabling the current Image tab makes Qt switch tabs, which draws the new one.
+        if self.tabs.currentIndex() == 3 and not tensors.image_shape_ok(self.tensor):
+            self.tabs.setTabEnabled(3, False)
             return
+        self.tabs.setTabEnabled(3, tensors.image_shape_ok(self.tensor))
         self._render_current()
 
     def _stats_text(self, s: tensors.Stats) -> str:

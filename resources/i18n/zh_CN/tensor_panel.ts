@@ -4,12 +4,24 @@
 <context>
     <name>TensorPanel</name>
     <message>
-        <source>Tensors</source>
-        <translation>张量</translation>
+        <source>Interrupt</source>
+        <translation>中断</translation>
     </message>
     <message>
-        <source>A Python REPL with torch loaded, a variable list and a tensor inspector.</source>
-        <translation>预载 torch 的 Python 交互环境、变量列表和张量检查器。</translation>
+        <source>Stop the running cell (Ctrl+C in the console)</source>
+        <translation>停止正在运行的单元（在控制台中按 Ctrl+C）</translation>
+    </message>
+    <message>
+        <source>A cell is still running: interrupt it first.</source>
+        <translation>仍有单元在运行：请先中断它。</translation>
+    </message>
+    <message>
+        <source>Running…</source>
+        <translation>正在运行…</translation>
+    </message>
+    <message>
+        <source>A cell is still running: it was interrupted, close again.</source>
+        <translation>仍有单元在运行：已将其中断，请再次关闭。</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,232 @@
+"""The Tensors panel around the console: variable list, inspector, storage view, op buttons."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+import torch
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from blitzgui.ui import op_catalog
+
+
+@pytest.fixture
+def panel(window):
+    return window.panels["tensors"]
+
+
+def row(panel, name: str) -> dict[str, str]:
+    item = panel.variables.items[name]
+    headers = [panel.variables.headerItem().text(c) for c in range(panel.variables.columnCount())]
+    return dict(zip(headers, (item.text(c) for c in range(len(headers))), strict=True))
+
+
+def test_variable_list_shows_each_kind(window, panel):
+    window.execute(
+        "x = torch.ones(2, 3, requires_grad=True)\ny = x * 2\na = np.zeros(4)\nnet = nn.Linear(3, 1)\n"
+        "p = nn.Parameter(torch.zeros(5))\nn = 7"
+    )
+    assert set(panel.variables.items) == {"x", "y", "a", "net", "p"}
+    assert row(panel, "x") == {
+        "Name": "x", "Kind": "Tensor", "Shape": "(2, 3)", "dtype": "float32", "Device": "cpu",
+        "requires_grad": "True", "grad_fn": "leaf", "Memory": "24 B",
+    }
+    assert row(panel, "y")["grad_fn"] == "MulBackward0"
+    assert row(panel, "a")["Kind"] == "ndarray"
+    assert row(panel, "net")["Shape"] == "Linear, 4 params"
+    assert row(panel, "p")["Kind"] == "Parameter"
+    assert not any(name.startswith("_") for name in panel.variables.items)  # IPython's Out cache
+
+
+def test_only_changed_names_are_summarised_again(window, panel, monkeypatch):
+    window.execute("a = torch.zeros(2)\nb = torch.zeros(3)")
+    summarised = []
+    import blitzgui.ui.variable_list as variable_list
+
+    original = variable_list.summarize
+    monkeypatch.setattr(variable_list, "summarize", lambda n, v: summarised.append(n) or original(n, v))
+    window.execute("b = torch.ones(4)")
+    assert summarised == ["b"]
+    assert row(panel, "b")["Shape"] == "(4,)"
+    assert panel.variables.changed_last == {"b"}
+
+
+def test_a_name_rebound_to_an_int_disappears(window, panel):
+    window.execute("t = torch.zeros(3)")
+    assert "t" in panel.variables.items
+    window.execute("t = 5")
+    assert "t" not in panel.variables.items
+    window.execute("t = torch.ones(1)\ndel t")
+    assert "t" not in panel.variables.items
+
+
+def test_names_pushed_by_other_panels_are_listed(window, panel):
+    window.session.push(net=torch.nn.Conv2d(3, 6, 5))
+    assert row(panel, "net")["Kind"] == "Module"
+    window.session.remove("net")
+    assert "net" not in panel.variables.items
+
+
+def test_context_menu_deletes_visibly_and_copies_repr(window, panel):
+    window.execute("z = torch.arange(3)")
+    menu = panel.variables.context_menu("z")
+    delete, copy = menu.actions()
+    copy.trigger()
+    assert QApplication.clipboard().text() == "tensor([0, 1, 2])"
+    delete.trigger()
+    assert "z" not in window.session.namespace and "z" not in panel.variables.items
+    assert "del z" in panel.console._control.toPlainText()
+
+
+def test_selecting_a_tensor_fills_the_inspector(window, panel):
+    window.execute("m = torch.arange(12.).reshape(3, 4).T")
+    panel.variables.select("m")
+    inspector = panel.inspector
+    assert inspector.name == "m"
+    assert inspector.detail_labels["shape"].text() == "(4, 3)"
+    assert inspector.detail_labels["stride"].text() == "(1, 4)"
+    assert inspector.detail_labels["is_contiguous"].text() == "False"
+    assert "min 0" in inspector.stats_label.text() and "max 11" in inspector.stats_label.text()
+    model = inspector.table_model
+    assert (model.rowCount(), model.columnCount()) == (4, 3)
+    assert model.data(model.index(1, 2)) == "9"  # m[1, 2] == 9
+
+
+def test_storage_view_after_numpy_and_add_(window, panel):
+    window.execute("x = torch.ones(5)\na = x.numpy()\nv = x[1:3]\nc = x.clone()")
+    panel.variables.select("x")
+    sharers = [panel.inspector.sharers_list.item(i).text() for i in range(panel.inspector.sharers_list.count())]
+    assert len(sharers) == 2
+    assert sharers[0].startswith("a") and "NumPy" in sharers[0]
+    assert sharers[1].startswith("v") and "view of it" in sharers[1]
+    window.execute("x.add_(1)")
+    # the ndarray has no version counter, yet it is shown as changed with x
+    assert panel.variables.changed_last == {"x", "a", "v"}
+    assert panel.variables.items["a"].background(0).color().name() == "#fff3c4"
+    assert panel.variables.items["c"].background(0).style() == Qt.BrushStyle.NoBrush
+    sharers = [panel.inspector.sharers_list.item(i).text() for i in range(panel.inspector.sharers_list.count())]
+    assert all("changed by the last cell" in s for s in sharers)
+    assert "mean 2" in panel.inspector.stats_label.text()
+    np.testing.assert_array_equal(window.session.namespace["a"], np.full(5, 2.0))
+
+
+def test_from_numpy_tensor_shares_with_its_array(window, panel):
+    window.execute("b = np.arange(4.0)\nu = torch.from_numpy(b)")
+    panel.variables.select("b")
+    assert "owns its memory" in panel.inspector.ownership_label.text()
+    assert panel.inspector.sharers_list.item(0).text().startswith("u")
+    window.execute("u.mul_(10)")
+    assert "b" in panel.variables.changed_last
+
+
+def test_slice_picker_on_a_3d_tensor(window, panel):
+    window.execute("cube = torch.arange(24.).reshape(2, 3, 4)")
+    panel.variables.select("cube")
+    picker = panel.inspector.picker
+    assert (picker.rows_axis.currentIndex(), picker.cols_axis.currentIndex()) == (1, 2)
+    picker.index_boxes[0].setValue(1)
+    model = panel.inspector.table_model
+    assert model.data(model.index(0, 0)) == "12"
+    picker.rows_axis.setCurrentIndex(0)  # rows: axis 0, columns: axis 2; axis 1 now has the index box
+    assert set(picker.index_boxes) == {1}
+    assert (model.rowCount(), model.columnCount()) == (2, 4)
+    picker.cols_axis.setCurrentIndex(0)  # same as rows: rows moves to another axis
+    assert picker.rows_axis.currentIndex() != picker.cols_axis.currentIndex()
+
+
+def test_heatmap_histogram_and_image_tabs(window, panel):
+    window.execute("img = torch.rand(3, 16, 20)\nvec = torch.arange(10.)")
+    panel.variables.select("img")
+    inspector = panel.inspector
+    inspector.tabs.setCurrentIndex(1)
+    assert inspector.heatmap.image.image.shape == (16, 20)
+    inspector.tabs.setCurrentIndex(2)
+    x, y = inspector.histogram_curve.getData()
+    assert y.sum() == 3 * 16 * 20
+    inspector.tabs.setCurrentIndex(3)
+    assert inspector.image_item.image.shape == (16, 20, 3)
+    panel.variables.select("vec")  # not an image: the image tab is disabled, another one shows
+    assert not inspector.tabs.isTabEnabled(3) and inspector.tabs.currentIndex() == 2
+    x, y = inspector.histogram_curve.getData()
+    assert y.sum() == 10
+
+
+def test_a_huge_tensor_stays_responsive(window, panel):
+    window.execute("big = torch.zeros(10_000, 10_000)")  # 10^8 elements, 400 MB
+    start = time.perf_counter()
+    panel.variables.select("big")
+    panel.inspector.tabs.setCurrentIndex(1)
+    elapsed = time.perf_counter() - start
+    model = panel.inspector.table_model
+    assert model.rowCount() <= 2048 and model.columnCount() <= 2048  # strided, never 10^8 cells
+    assert "sample" in panel.inspector.stats_label.text()
+    assert "every 5th row" in panel.inspector.view_note.text()
+    assert elapsed < 5
+    window.execute("del big")
+
+
+def test_nan_and_inf_are_counted(window, panel):
+    window.execute("bad = torch.tensor([1., float('nan'), float('inf'), 3.])")
+    panel.variables.select("bad")
+    text = panel.inspector.stats_label.text()
+    assert "NaN 1" in text and "inf 1" in text and "mean 2" in text
+
+
+def test_op_button_writes_the_code_and_runs_it(qtbot, window, panel):
+    qtbot.mouseClick(panel.ops.buttons["zeros"], Qt.MouseButton.LeftButton)
+    panel.ops.inputs["size"].setText("2, 5")
+    assert panel.ops.preview.text() == "t1 = torch.zeros(2, 5)"
+    qtbot.mouseClick(panel.ops.run_button, Qt.MouseButton.LeftButton)
+    assert torch.equal(window.session.namespace["t1"], torch.zeros(2, 5))
+    assert "t1 = torch.zeros(2, 5)" in panel.console._control.toPlainText()
+    assert panel.ops.inputs["out"].text() == "t2"  # the next result gets a fresh name
+
+
+def test_op_button_uses_the_selected_variable(qtbot, window, panel):
+    window.execute("x = torch.arange(6.)")
+    panel.variables.select("x")
+    qtbot.mouseClick(panel.ops.buttons["view"], Qt.MouseButton.LeftButton)
+    panel.ops.inputs["shape"].setText("2, 3")
+    qtbot.mouseClick(panel.ops.run_button, Qt.MouseButton.LeftButton)
+    assert window.session.namespace["t1"].shape == (2, 3)
+    panel.variables.select("t1")
+    assert "view" in panel.inspector.ownership_label.text()
+
+
+@pytest.mark.parametrize(
+    ("key", "field", "bad", "message"),
+    [
+        ("zeros", "out", "1abc", "not a valid Python name"),
+        ("zeros", "size", "2, (", "not valid Python"),
+        ("view", "x", "", "a value is needed"),
+    ],
+)
+def test_op_form_refuses_bad_input_with_a_message(qtbot, window, panel, key, field, bad, message):
+    before = dict(window.session.namespace)
+    panel.ops.choose(key)
+    panel.ops.inputs[field].setText(bad)
+    assert message in panel.ops.error.text()
+    assert not panel.ops.run_button.isEnabled()
+    panel.ops.run()  # even if called, nothing runs
+    assert window.session.namespace.keys() == before.keys()
+
+
+def test_op_whose_code_fails_shows_torchs_error(window, panel):
+    window.execute("x = torch.ones(2, 3)")
+    panel.ops.choose("view")
+    panel.ops.inputs["shape"].setText("4, 4")
+    panel.ops.run()
+    assert panel.console.last_result.success is False
+    assert "RuntimeError" in panel.console._control.toPlainText()
+
+
+def test_every_op_generates_code_that_runs(window):
+    window.execute("x = torch.arange(6.).reshape(2, 3)")
+    for op in op_catalog.OPS:
+        values = {"out": "r", "x": "x", "a": "x", "b": "x.T" if op.key in ("@", "matmul") else "x"}
+        line = op_catalog.code(op, {k: v for k, v in values.items() if any(a.name == k for a in op.args)})
+        window.execute(line)
+        assert window.panels["tensors"].console.last_result.success, line
