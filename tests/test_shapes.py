@@ -6,9 +6,11 @@ import pytest
 import torch
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from torch.utils.flop_counter import FlopCounterMode
 
 from blitzgui.core.layers import LAYER_TYPES, LayerSpec, NetworkSpec, build_module, parameter_count, preset
-from blitzgui.core.shapes import format_shape, infer_shapes
+from blitzgui.core import shapes
+from blitzgui.core.shapes import COUNTED_KINDS, ELEMENTWISE_KINDS, format_shape, infer_shapes, parse_input_shape
 
 
 def with_layers(spec, layers):
@@ -107,6 +109,53 @@ def test_invalid_parameter_marks_its_layer_without_raising():
 
 def test_format_shape():
     assert format_shape((1, 3, 32, 32)) == "1×3×32×32" and format_shape(None) == "—"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("1×3×32×32", (1, (3, 32, 32))), ("4, 1, 28, 28", (4, (1, 28, 28))), (" 2 x 10 ", (2, (10,))),
+     ("(8, 3, 64, 64)", (8, (3, 64, 64)))],
+)
+def test_parse_input_shape(text, expected):
+    assert parse_input_shape(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [("", "enter a shape"), ("1×3×abc", "whole numbers"), ("1×-3×32", "whole numbers"), ("1.5×3", "whole numbers"),
+     ("7", "at least one more"), ("1×0×32", "at least 1"), ("1×2×3×4×5×6", "at most 5"),
+     ("1000×3×1000×1000", "too large")],
+)
+def test_parse_input_shape_rejects_bad_text(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_input_shape(text)
+
+
+@pytest.mark.parametrize("kind", sorted(LAYER_TYPES))
+def test_the_shortcuts_hold_for_every_layer_type(kind):
+    """Element-wise layers keep any shape, and only COUNTED_KINDS run ops the flop counter counts."""
+    module = LayerSpec.of(kind, **({"input_size": 4} if kind == "RNN" else {})).build().eval()
+    for shape in [(2, 4), (2, 4, 5), (2, 4, 6, 6)]:
+        try:
+            with FlopCounterMode(display=False) as counter:
+                output = module(torch.randn(shape))
+        except (RuntimeError, ValueError, IndexError):
+            assert kind not in ELEMENTWISE_KINDS
+            continue
+        if kind in ELEMENTWISE_KINDS:
+            assert tuple(output.shape) == shape
+        if kind not in COUNTED_KINDS:
+            assert counter.get_total_flops() == 0
+
+
+def test_an_edit_reruns_only_the_layers_it_affects():
+    spec = preset("cifar_net")
+    infer_shapes(spec)
+    before = shapes._run.cache_info().misses
+    layers = list(spec.layers)
+    layers[-1] = layers[-1].with_param("out_features", 7)
+    assert infer_shapes(with_layers(spec, layers)).output_shape == (1, 7)
+    assert shapes._run.cache_info().misses == before + 1
 
 
 # -- property: the meta-device inference agrees with a real forward pass ------------------------

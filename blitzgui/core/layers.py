@@ -24,6 +24,7 @@ VERSION = 1
 # Above these the model is absurd for a learning playground (10⁶ channels would need gigabytes).
 MAX_WIDTH = 16384
 MAX_KERNEL = 255
+MAX_FEATURES_IN = 2**20  # a flattened feature map (e.g. VGG's 512*7*7) is far wider than any channel count
 MAX_PARAMS = 50_000_000  # the builder refuses to allocate more than this (200 MB of float32 weights)
 MAX_INPUT_ELEMENTS = 50_000_000
 
@@ -167,7 +168,7 @@ def _types() -> dict[str, LayerType]:
     kinds = [
         conv(1), conv(2),
         pool("Max", 1), pool("Max", 2), pool("Avg", 1), pool("Avg", 2),
-        LayerType("Linear", "Linear", (_width("in_features", 400, "size of each input sample"),
+        LayerType("Linear", "Linear", (Param("in_features", int, 400, 1, MAX_FEATURES_IN, help="size of each input sample"),
                                        _width("out_features", 120, "size of each output sample")),
                   "fully connected layer: y = xWᵀ + b", "fc"),
         LayerType("Flatten", "Shape", (Param("start_dim", int, 1, 0, 8, help="first dimension to flatten"),
