@@ -84,7 +84,7 @@ class ArchiveServer:
     """Serves a payload at http://127.0.0.1:<port>/cifar-10-python.tar.gz from a background thread.
 
     mode: "ok"; "slow" (sends chunk_bytes every `delay` seconds); "truncated" (announces more bytes
-    than it sends, then closes); "missing" (404). `requests` counts the requests served."""
+    than it sends, then closes); "unsized" (no Content-Length); "missing" (404). `requests` counts the requests served."""
 
     def __init__(self, payload: bytes, mode: str = "ok", delay: float = 0.05, chunk_bytes: int = 4096):
         import http.server
@@ -100,10 +100,11 @@ class ArchiveServer:
                     return
                 self.send_response(200)
                 self.send_header("Content-Type", "application/gzip")
-                self.send_header("Content-Length", str(len(payload) + (1000 if mode == "truncated" else 0)))
+                if mode != "unsized":  # unsized: HTTP/1.0, the body ends when the connection closes
+                    self.send_header("Content-Length", str(len(payload) + (1000 if mode == "truncated" else 0)))
                 self.end_headers()
                 try:
-                    step = chunk_bytes if mode == "slow" else len(payload)
+                    step = chunk_bytes if mode in ("slow", "unsized") else len(payload)
                     for start in range(0, len(payload), step):
                         if server.stopping.is_set():
                             return

@@ -193,3 +193,22 @@ def test_download_widget_shutdown_mid_download_does_not_hang(qtbot, data_dir, ar
         widget.shutdown(timeout=5)
         assert not job.is_alive()
     assert not (data_dir / "cifar-10-python.tar.gz.part").exists()
+
+
+def test_download_widget_of_unknown_size_shows_megabytes_and_a_busy_bar(qtbot, data_dir, archive):
+    with ArchiveServer(archive, mode="unsized", delay=0.01, chunk_bytes=65536) as server:
+        widget = DatasetDownloadWidget(data_dir, url=server.url, md5=_md5(archive))
+        qtbot.addWidget(widget)
+        states = []
+        show_progress = widget._on_progress
+
+        def record(done, total):  # what the bar shows after each progress report
+            show_progress(done, total)
+            states.append((widget.progress.maximum(), widget.progress.format()))
+
+        widget._on_progress = record
+        with qtbot.waitSignal(widget.downloaded, timeout=20_000):
+            widget.start()
+    assert states and all(maximum == 0 for maximum, _ in states)  # a busy bar: the size is unknown
+    assert states[-1][1] == f"{len(archive) / 1e6:.1f} MB"
+    assert widget.progress.maximum() == 1000 and widget.progress.format() == "Done"

@@ -156,3 +156,12 @@ def test_a_data_folder_that_cannot_be_created_is_reported(tmp_path):
     blocker.write_text("")
     with pytest.raises(DatasetError, match="Cannot create the data folder"):
         download_cifar10(blocker / "data", url="http://127.0.0.1:9/x", md5="0" * 32)
+
+
+def test_a_download_of_unknown_size_reports_bytes_with_total_zero(data_dir, archive):
+    seen = []
+    with ArchiveServer(archive, mode="unsized", chunk_bytes=65536) as server:
+        download_cifar10(data_dir, progress=lambda done, total: seen.append((done, total)), url=server.url,
+                         md5=md5_of(archive))
+    assert {total for _, total in seen} == {0} and seen[-1][0] == len(archive)
+    assert load_dataset("cifar10", data_dir).test_images.shape[0] == 40

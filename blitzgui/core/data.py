@@ -16,7 +16,9 @@ Everything that can go wrong with the files raises DatasetError with a message n
 from __future__ import annotations
 
 import math
+import os
 import pickle
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -120,13 +122,12 @@ def resize_images(images: torch.Tensor, image_size: tuple[int, int] | None) -> t
 
 # -- the built-in offline dataset --------------------------------------------------------------
 BUILTIN_CLASSES = ["disc", "ring", "square", "frame", "diamond", "triangle", "plus", "cross", "stripes", "checker"]
-BUILTIN_VERSION = 1  # bump when the drawing changes, so old caches are not reused
+BUILTIN_VERSION = 2  # bump when the drawing changes, so old caches are not reused
 
 
-def _shape_masks(label: int, dx: torch.Tensor, dy: torch.Tensor, yy: torch.Tensor, xx: torch.Tensor,
-                 period: torch.Tensor, phase: torch.Tensor) -> torch.Tensor:
+def _shape_masks(label: int, dx: torch.Tensor, dy: torch.Tensor, u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
     """Boolean (n, H, W) masks of one class. dx, dy: pixel offsets from each shape's centre divided
-    by its radius; the two texture classes fill the whole image instead."""
+    by its radius; u, v: stripe phases along a random direction and across it (texture classes)."""
     ax, ay = dx.abs(), dy.abs()
     if label == 0:  # disc
         return dx**2 + dy**2 <= 1
@@ -146,16 +147,17 @@ def _shape_masks(label: int, dx: torch.Tensor, dy: torch.Tensor, yy: torch.Tenso
         return ((ax <= 0.28) & (ay <= 1)) | ((ay <= 0.28) & (ax <= 1))
     if label == 7:  # diagonal cross
         return (((dx - dy).abs() <= 0.38) | ((dx + dy).abs() <= 0.38)) & (torch.maximum(ax, ay) <= 0.9)
-    rows = torch.sin(2 * math.pi * yy / period + phase) > 0
-    if label == 8:  # horizontal stripes over the whole image
-        return rows.expand(-1, -1, xx.shape[-1])
-    return rows ^ (torch.sin(2 * math.pi * xx / period + phase) > 0)  # checkerboard
+    if label == 8:  # stripes at any angle over the whole image
+        return torch.sin(u) > 0
+    return (torch.sin(u) > 0) ^ (torch.sin(v) > 0)  # checkerboard at any angle
 
 
 def generate_shapes(count: int, seed: int, size: int = 32, chunk: int = 8192) -> tuple[torch.Tensor, torch.Tensor]:
     """`count` labelled images (uint8 (count, 3, size, size), int64 labels), the same for the same
-    seed every time: 10 balanced classes, random colours, position, scale and noise. Vectorised in
-    torch (numpy's normal sampler alone took as long as all of this)."""
+    seed every time: 10 balanced classes of shapes and textures with random colours, position,
+    scale, a gradient background, a small distracting dot in half of them, and noise. Hard enough
+    that the blitz Net does not reach 100 %; vectorised in torch (numpy's normal sampler alone took
+    as long as all of this)."""
     g = torch.Generator().manual_seed(seed)
 
     def uniform(low: float, high: float, *shape: int) -> torch.Tensor:
@@ -169,22 +171,34 @@ def generate_shapes(count: int, seed: int, size: int = 32, chunk: int = 8192) ->
         part = labels[start:start + chunk]
         n = len(part)
         # Every random number is drawn for the whole chunk, so the result does not depend on class order.
-        radius = uniform(0.18, 0.42, n, 1, 1) * size
-        cy = radius + uniform(0, 1, n, 1, 1) * (size - 1 - 2 * radius)  # keeps most of the shape inside
-        cx = radius + uniform(0, 1, n, 1, 1) * (size - 1 - 2 * radius)
+        radius = uniform(0.16, 0.44, n, 1, 1) * size
+        cy = radius + uniform(-0.15, 1.15, n, 1, 1) * (size - 1 - 2 * radius)  # may be cut off at the edge
+        cx = radius + uniform(-0.15, 1.15, n, 1, 1) * (size - 1 - 2 * radius)
+        angle = uniform(0, 2 * math.pi, n, 1, 1)
+        cos, sin = angle.cos(), angle.sin()
+        along, across = xx * cos + yy * sin, yy * cos - xx * sin  # pixel coordinates in a random direction
         period, phase = uniform(4, 10, n, 1, 1), uniform(0, 2 * math.pi, n, 1, 1)
+        u, v = 2 * math.pi * along / period + phase, 2 * math.pi * across / period + phase
+        # Background: a gradient between two colours along that direction.
         background = uniform(0, 1, n, 3, 1, 1)
-        # The shape's colour differs from the background by at least 0.3 in every channel.
+        shade = (along / size - 0.5 * (cos + sin)).unsqueeze(1)  # about -0.7 .. 0.7 across the image
+        backdrop = background + uniform(-0.4, 0.4, n, 3, 1, 1) * shade
+        # The shape's colour differs from the background's mean by at least 0.3 in every channel.
         foreground = (background + uniform(0.3, 0.7, n, 3, 1, 1)) % 1
+        dot_y, dot_x = uniform(0, size, n, 1, 1), uniform(0, size, n, 1, 1)
+        dot_radius = uniform(1.5, 3.5, n, 1, 1) * (uniform(0, 1, n, 1, 1) < 0.5)  # 0: no dot
+        dot_colour = uniform(0, 1, n, 3, 1, 1)
         # Grey noise (one value per pixel for all channels) costs a third of colour noise to draw.
-        noise = torch.randn((n, 1, size, size), generator=g).mul_(uniform(0, 0.12, n, 1, 1, 1))
+        noise = torch.randn((n, 1, size, size), generator=g).mul_(uniform(0, 0.15, n, 1, 1, 1))
         mask = torch.empty((n, size, size), dtype=torch.bool)
         for label in range(len(BUILTIN_CLASSES)):
             rows = (part == label).nonzero().squeeze(1)
             if len(rows):
                 mask[rows] = _shape_masks(label, (xx - cx[rows]) / radius[rows], (yy - cy[rows]) / radius[rows],
-                                          yy, xx, period[rows], phase[rows])
-        pixels = torch.where(mask.unsqueeze(1), foreground, background).add_(noise)
+                                          u[rows], v[rows])
+        pixels = torch.where(mask.unsqueeze(1), foreground, backdrop)
+        dot = ((yy - dot_y) ** 2 + (xx - dot_x) ** 2 < dot_radius**2).unsqueeze(1)
+        pixels = torch.where(dot, dot_colour, pixels).add_(noise)
         images[start:start + n] = pixels.clamp_(0, 1).mul_(255).round_()
     return images, labels
 
@@ -225,9 +239,11 @@ def _read_cache(path: Path, train_size: int, test_size: int) -> dict[str, torch.
 def _write_cache(path: Path, tensors: dict[str, torch.Tensor]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".part")
-        torch.save(tensors, partial)
-        partial.replace(path)  # atomic: a crash never leaves a half-written cache behind
+        # A file of its own, so two loaders at once (the app and the CLI) cannot mix their writes.
+        handle, partial = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
+        with os.fdopen(handle, "wb") as f:
+            torch.save(tensors, f)
+        os.replace(partial, path)  # atomic: a crash never leaves a half-written cache behind
     except OSError:
         pass  # a read-only data folder only costs regenerating next time
 

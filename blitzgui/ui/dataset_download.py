@@ -30,6 +30,7 @@ class _DownloadJob(QObject):
         super().__init__()
         self.stop = threading.Event()
         self._last = 0.0
+        self._unsent: tuple[int, int] | None = None  # the latest report, when throttling held it back
         self._thread = threading.Thread(target=self._run, args=(data_dir, url, md5), daemon=True,
                                         name="cifar10-download")
 
@@ -43,9 +44,11 @@ class _DownloadJob(QObject):
         self._thread.join(timeout)
 
     def _progress(self, done: int, total: int) -> None:
+        self._unsent = (done, total)
         now = time.monotonic()
         if now - self._last >= PROGRESS_INTERVAL_S or done == total:
             self._last = now
+            self._unsent = None
             self.progressed.emit(done, total)
 
     def _run(self, data_dir: Path, url: str, md5: str) -> None:
@@ -58,6 +61,8 @@ class _DownloadJob(QObject):
         except Exception as exc:  # a bug must still end the download in the UI, not leave it spinning
             self.failed.emit(f"{type(exc).__name__}: {exc}")
         else:
+            if self._unsent is not None:  # a size-less download never hits done == total
+                self.progressed.emit(*self._unsent)
             self.succeeded.emit(folder)
 
 
