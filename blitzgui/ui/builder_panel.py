@@ -165,8 +165,14 @@ class BuilderPanel(QWidget):
         self.toolbar = QToolBar()
         self.preset_box = QComboBox()
         self.preset_box.addItem(self.tr("Load a preset…"), None)
+        titles = {
+            "blitz_net": self.tr("Blitz part 3 Net (1×32×32, 61,706 params)"),
+            "cifar_net": self.tr("Blitz part 4 CIFAR Net (3×32×32, 62,006 params)"),
+            "cifar_net_wide": self.tr("Wider CIFAR Net (16 and 32 filters)"),
+            "cifar_net_bn": self.tr("CIFAR Net with batch norm and dropout"),
+        }
         for name, (title, _spec) in PRESETS.items():
-            self.preset_box.addItem(title, name)
+            self.preset_box.addItem(titles.get(name, title), name)
         self.preset_box.activated.connect(self._preset_chosen)
         self.toolbar.addWidget(self.preset_box)
         self.toolbar.addSeparator()
@@ -664,3 +670,19 @@ class BuilderPanel(QWidget):
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
+
+
+if __name__ == "__main__":  # the panel on its own: python -m blitzgui.ui.builder_panel
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    from blitzgui.core.devices import resolve_device
+    from blitzgui.core.paths import default_data_dir
+    from blitzgui.core.session import Session
+
+    app = QApplication(sys.argv)
+    panel = BuilderPanel(AppContext(Session(), resolve_device("auto"), default_data_dir()))
+    panel.resize(1300, 760)
+    panel.show()
+    sys.exit(app.exec())
