@@ -15,7 +15,7 @@ from PIL import Image
 
 from blitzgui.core.data import (
     BUILTIN_CLASSES, CIFAR10_CLASSES, DATASET_SOURCES, DatasetError, ImageDataset, builtin_dataset, generate_shapes,
-    image_grid, load_dataset,
+    image_grid, load_dataset, load_image_folder,
 )
 
 
@@ -66,6 +66,13 @@ def test_builtin_dataset_is_cached_and_a_corrupt_cache_is_rebuilt(data_dir):
     rebuilt = builtin_dataset(data_dir, train_size=200, test_size=50)
     assert torch.equal(rebuilt.test_images, first.test_images)
     assert not torch.equal(first.train_images[:50], first.test_images)  # train and test differ
+
+
+def test_builtin_dataset_works_when_the_data_folder_cannot_be_written(tmp_path):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    dataset = builtin_dataset(not_a_folder, train_size=20, test_size=10)
+    assert dataset.train_images.shape == (20, 3, 32, 32)
 
 
 def test_builtin_dataset_resized(data_dir):
@@ -178,6 +185,14 @@ def test_cifar10_truncated_file_is_named(data_dir, keep):
         load_dataset("cifar10", data_dir)
 
 
+def test_cifar10_unreadable_file_is_named(data_dir):
+    folder = write_tiny_cifar10(data_dir, per_batch=2, test_size=2)
+    with mock.patch("builtins.open", side_effect=PermissionError(13, "Permission denied")):
+        with pytest.raises(DatasetError, match="Cannot read CIFAR-10 file .*batches.meta: Permission denied"):
+            load_dataset("cifar10", data_dir)
+    assert folder.is_dir()
+
+
 def test_cifar10_garbage_file_is_named(data_dir):
     folder = write_tiny_cifar10(data_dir, per_batch=2, test_size=2)
     (folder / "test_batch").write_bytes(np.random.default_rng(0).integers(0, 256, 5000, dtype=np.uint8).tobytes())
@@ -241,6 +256,13 @@ def test_image_folder_loads_resizes_and_sorts_classes(tmp_path, data_dir):
     assert dataset.train_labels.tolist() == [0, 0, 1, 1, 1] and dataset.test_labels.tolist() == [0, 1, 1]
     default = load_dataset(f"folder:{root}", data_dir)
     assert default.image_shape == (3, 32, 32)
+
+
+def test_image_folder_reports_decoding_progress(tmp_path):
+    root = _write_folder(tmp_path / "pets", {"train": {"cat": 3, "dog": 2}, "test": {"cat": 1}})
+    seen = []
+    load_image_folder(root, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(i, 6) for i in range(1, 7)]
 
 
 def test_image_folder_converts_grey_images_to_rgb(tmp_path, data_dir):

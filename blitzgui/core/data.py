@@ -283,6 +283,8 @@ def _read_batch(path: Path) -> dict[str, object]:
             content = _BatchUnpickler(f, encoding="latin1").load()
     except (EOFError, pickle.UnpicklingError) as exc:
         raise DatasetError(f"CIFAR-10 file is truncated or corrupt: {path} ({exc or type(exc).__name__})") from None
+    except OSError as exc:
+        raise DatasetError(f"Cannot read CIFAR-10 file {path}: {exc.strerror or exc}") from None
     except Exception as exc:  # e.g. a garbled pickle raising ValueError/IndexError/UnicodeError
         raise DatasetError(f"CIFAR-10 file is corrupt: {path} ({type(exc).__name__}: {exc})") from None
     if not isinstance(content, dict):
@@ -339,7 +341,7 @@ def _decode(path: Path, image_size: tuple[int, int]) -> np.ndarray:
         with Image.open(path) as image:
             rgb = image.convert("RGB").resize((image_size[1], image_size[0]), Image.Resampling.BILINEAR)
             return np.asarray(rgb, dtype=np.uint8).transpose(2, 0, 1)
-    except (OSError, UnidentifiedImageError, ValueError, SyntaxError) as exc:
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError, SyntaxError) as exc:
         raise DatasetError(f"Cannot read image {path}: {exc}") from None
 
 

@@ -26,7 +26,7 @@ class SampleGrid(QLabel):
         self.cell_px = cell_px
         self.grid: np.ndarray | None = None  # the make_grid image as shown (H, W, 3) uint8
         self.captions: list[str] = []
-        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
 
     def show_images(self, images: torch.Tensor, captions: list[str]) -> None:
         if len(images) != len(captions):
@@ -149,3 +149,24 @@ class DatasetBrowser(QWidget):
             return
         shown = self.dataset.denormalize(self.dataset.normalize(images[chosen]))
         self.grid.show_images(shown, [self.dataset.classes[i] for i in labels[chosen].tolist()])
+
+
+if __name__ == "__main__":  # the browser alone: python -m blitzgui.ui.dataset_browser [SOURCE [DATA_DIR]]
+    import sys
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QApplication
+
+    from blitzgui.core.data import DatasetError, load_dataset
+    from blitzgui.core.paths import default_data_dir
+
+    app = QApplication(sys.argv)
+    try:
+        dataset = load_dataset(sys.argv[1] if len(sys.argv) > 1 else "builtin",
+                               Path(sys.argv[2]) if len(sys.argv) > 2 else default_data_dir())
+    except DatasetError as error:
+        sys.exit(f"error: {error}")
+    window = DatasetBrowser(dataset)
+    window.resize(620, 560)
+    window.show()
+    sys.exit(app.exec())
