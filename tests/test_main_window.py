@@ -1,5 +1,6 @@
 import pytest
 import torch
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QMessageBox
 
 from blitzgui.ui.main_window import PANELS, settings
@@ -48,11 +49,13 @@ def test_panel_option_and_last_panel_are_remembered(make_window):
 def test_geometry_is_remembered(make_window, qtbot):
     first = make_window()
     first.show()
-    first.resize(700, 500)  # within the offscreen 800x600 screen
+    first.resize(first.minimumSizeHint().expandedTo(QSize(600, 450)))  # fits the offscreen 800x600 screen
     qtbot.waitExposed(first)
+    size = first.size()
     first.close()
-    second = make_window()
-    assert (second.width(), second.height()) == (700, 500)
+    assert make_window().size() == size
+    settings().remove("geometry")
+    assert make_window().size() != size  # without the setting the default size comes back
 
 
 def test_about_names_versions_and_device(window):
