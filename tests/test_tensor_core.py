@@ -172,3 +172,14 @@ def test_values_without_memory_share_nothing():
         assert storage.sharers(ns, name) == []
     with pytest.raises(TypeError):
         storage.ownership(3)
+
+
+def test_array_watch_finds_in_place_numpy_changes():
+    watch = storage.ArrayWatch(limit=1000)
+    ns = {"a": np.zeros(3), "big": np.zeros(1000), "t": torch.zeros(2)}
+    assert watch.changed(ns) == set()
+    np.add(ns["a"], 1, out=ns["a"])
+    ns["big"] += 1  # over the limit: not watched
+    assert watch.changed(ns) == {"a"}
+    ns["a"] = np.ones(3)  # rebound, not changed in place: detect_changes' business
+    assert watch.changed(ns) == set()

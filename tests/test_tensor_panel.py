@@ -230,3 +230,27 @@ def test_every_op_generates_code_that_runs(window):
         line = op_catalog.code(op, {k: v for k, v in values.items() if any(a.name == k for a in op.args)})
         window.execute(line)
         assert window.panels["tensors"].console.last_result.success, line
+
+
+def test_numpy_in_place_change_reaches_the_tensor(window, panel):
+    # The blitz's bridge example: np.add(a, 1, out=a) changes the tensor made by from_numpy.
+    window.execute("a = np.ones(5)\nb = torch.from_numpy(a)")
+    panel.variables.select("b")
+    changes = []
+    window.session.subscribe(changes.append)
+    window.execute("np.add(a, 1, out=a)")
+    assert {"a"} in changes  # reported to every panel, though `a` has no version counter
+    assert panel.variables.changed_last >= {"a", "b"}
+    assert "mean 2" in panel.inspector.stats_label.text()
+
+
+def test_storage_view_follows_new_and_deleted_sharers(window, panel):
+    window.execute("x = torch.zeros(4)")
+    panel.variables.select("x")
+    assert panel.inspector.sharers_list.count() == 0
+    window.execute("a = x.numpy()")
+    assert panel.inspector.sharer_names == {"a"}
+    window.execute("del a")
+    assert panel.inspector.sharer_names == set()
+    window.execute("x = 3")
+    assert panel.inspector.name == "" and not panel.inspector.isEnabled()

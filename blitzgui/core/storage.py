@@ -9,6 +9,7 @@ ndarray, which has no version counter of its own for `Session.detect_changes` to
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -111,3 +112,29 @@ def ownership(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return "view" if value.base is not None else "owner"
     raise TypeError(f"a {type(value).__name__} has no storage")
+
+
+class ArrayWatch:
+    """Finds ndarrays changed in place (`np.add(a, 1, out=a)`), which no version counter records.
+
+    Keeps a CRC of every array up to `limit` bytes (larger ones are not watched: hashing them
+    after every cell would cost more than it shows).
+    """
+
+    def __init__(self, limit: int = 1 << 20):
+        self.limit = limit
+        self._digests: dict[str, tuple[int, int]] = {}  # name -> (id, crc)
+
+    def changed(self, namespace: Mapping[str, Any], listed: Any = None) -> set[str]:
+        """Names whose array (the same object as last time) now holds different bytes."""
+        now = {}
+        for name, value in namespace.items():
+            if isinstance(value, np.ndarray) and value.nbytes <= self.limit and (listed is None or listed(name, value)):
+                now[name] = (id(value), zlib.crc32(np.ascontiguousarray(value).view(np.uint8)))
+        found = set()
+        for name, (ident, crc) in now.items():
+            before = self._digests.get(name)
+            if before is not None and before[0] == ident and before[1] != crc:
+                found.add(name)
+        self._digests = now
+        return found

@@ -155,21 +155,26 @@ def stats(t: torch.Tensor) -> Stats:
         return Stats(0, 0, note="empty tensor")
     values = numeric(sample(t, STATS_SAMPLE) if t.numel() > EXACT_STATS_LIMIT else t.reshape(-1))
     values = values.double() if values.dtype in (torch.float16, torch.bfloat16) else values
-    nan_mask = values.isnan()
-    inf_mask = values.isinf()
-    finite = values[~(nan_mask | inf_mask)]
-    result = Stats(values.numel(), t.numel(), nan_count=int(nan_mask.sum()), inf_count=int(inf_mask.sum()))
+    finite_mask = values.isfinite()
+    finite_count = int(finite_mask.sum())
+    all_finite = finite_count == values.numel()
+    finite = values if all_finite else values[finite_mask]  # no copy in the common case
+    nan_count = 0 if all_finite else int(values.isnan().sum())
+    result = Stats(values.numel(), t.numel(), nan_count=nan_count, inf_count=values.numel() - finite_count - nan_count)
     if result.sampled:
         # Scale the counts found in the sample up to the whole tensor, and say so.
         scale = t.numel() / values.numel()
         result.nan_count = round(result.nan_count * scale)
         result.inf_count = round(result.inf_count * scale)
         result.note = f"estimated from a random sample of {values.numel():,} of {t.numel():,} elements"
-    if finite.numel():
+    if finite_count:
         low, high = torch.aminmax(finite)
         result.min, result.max = float(low), float(high)
-        result.mean = float(finite.mean())
-        result.std = float(finite.std()) if finite.numel() > 1 else 0.0
+        if finite_count > 1:
+            std, mean = torch.std_mean(finite)
+            result.mean, result.std = float(mean), float(std)
+        else:
+            result.mean, result.std = float(low), 0.0
     return result
 
 

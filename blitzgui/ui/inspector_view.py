@@ -148,6 +148,7 @@ class TensorInspector(QWidget):
         self.namespace: Mapping[str, Any] = {}
         self.tensor: Any = None
         self.changed_names: set[str] = set()
+        self.sharer_names: set[str] = set()  # the names listed as sharing its memory
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
         self.title = QLabel()
@@ -225,6 +226,7 @@ class TensorInspector(QWidget):
         self.stats_label.clear()
         self.ownership_label.clear()
         self.sharers_list.clear()
+        self.sharer_names = set()
         self.picker.set_shape(())
         self.view_note.clear()
         self.table_model.set_plane(np.zeros((0, 0)), (1, 1))
@@ -276,6 +278,7 @@ class TensorInspector(QWidget):
         else:
             own = self.tr("{name} owns its memory.").format(name=name)
         found = storage.sharers(self.namespace, name, listed=tensors.is_listed)
+        self.sharer_names = {sharer.name for sharer in found}
         relations = {
             "view of it": self.tr("view of it"),
             "its base (it is a view of this)": self.tr("its base (it is a view of this)"),

@@ -12,7 +12,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from blitzgui.core.storage import extent
+from blitzgui.core.storage import ArrayWatch, extent
+from blitzgui.core.tensors import is_listed
 from blitzgui.ui.console_widget import ConsoleWidget
 from blitzgui.ui.context import AppContext
 from blitzgui.ui.inspector_view import TensorInspector
@@ -47,6 +48,8 @@ class TensorPanel(QWidget):
         self.variables.selected.connect(self._inspect)
         self.variables.delete_requested.connect(self._delete)
         self.inspector = TensorInspector()
+        self.array_watch = ArrayWatch()
+        self.array_watch.changed(self.session.namespace, is_listed)
         self._unsubscribe = self.session.subscribe(self._namespace_changed)  # after the list's own
 
         console_bar = QHBoxLayout()
@@ -93,23 +96,28 @@ class TensorPanel(QWidget):
     def _cell_started(self) -> None:
         self.interrupt_button.setEnabled(True)
         self.status.setText(self.tr("Running…"))
+        self.variables.clear_highlights()
 
     def _cell_finished(self) -> None:
         self.interrupt_button.setEnabled(False)
         self.status.clear()
-        self.session.detect_changes()
+        changed = self.session.detect_changes()
+        # NumPy arrays changed in place have no version counter for detect_changes to see.
+        arrays = self.array_watch.changed(self.session.namespace, is_listed) - changed
+        if arrays:
+            self.session.notify_changed(arrays)
 
-    def _namespace_changed(self, _names: set[str]) -> None:
+    def _namespace_changed(self, names: set[str]) -> None:
         name = self.inspector.name
         if not name:
             return
-        changed = self.variables.changed_last
+        changed = self.variables.changed_now
         if name not in self.variables.items:
             self.inspector.clear()
-        elif name in changed:
-            self.inspector.inspect(name, self.session.namespace, changed)
-        elif changed and self._shares_memory_with_inspected(changed):
-            self.inspector.inspect(name, self.session.namespace, changed)  # its memory view changed
+        elif (name in changed or names & self.inspector.sharer_names
+              or changed and self._shares_memory_with_inspected(changed)):
+            # its values, or who shares its memory, changed
+            self.inspector.inspect(name, self.session.namespace, self.variables.changed_last)
 
     def _shares_memory_with_inspected(self, names: set[str]) -> bool:
         mine = extent(self.session.namespace.get(self.inspector.name))

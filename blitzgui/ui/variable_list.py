@@ -25,7 +25,9 @@ class VariableList(QTreeWidget):
         super().__init__(parent)
         self.session = session
         self.items: dict[str, QTreeWidgetItem] = {}
-        self.changed_last: set[str] = set()  # names highlighted as changed by the last refresh
+        self.changed_last: set[str] = set()  # names highlighted as changed by the last cell
+        self.changed_now: set[str] = set()  # names the latest refresh updated
+        self._ids: dict[str, int] = {}  # the object each row describes, to tell in-place changes
         self.setHeaderLabels([
             self.tr("Name"), self.tr("Kind"), self.tr("Shape"), self.tr("dtype"), self.tr("Device"),
             self.tr("requires_grad"), self.tr("grad_fn"), self.tr("Memory"),
@@ -34,7 +36,9 @@ class VariableList(QTreeWidget):
         self.setUniformRowHeights(True)
         self.setSortingEnabled(True)
         self.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Column widths follow the contents only when rows are added: re-measuring every row
+        # after each cell (ResizeToContents) cost more than the rest of the refresh.
+        self.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
         self.itemSelectionChanged.connect(self._selection_changed)
@@ -42,27 +46,38 @@ class VariableList(QTreeWidget):
         self.refresh(session.namespace.keys())
 
     def refresh(self, names: Iterable[str]) -> set[str]:
-        """Update the rows of `names`, and of names sharing memory with them (an in-place op on a
-        tensor changes its `.numpy()` array too). Returns the names highlighted as changed."""
+        """Update the rows of `names`; a name changed in place (same object) also updates the
+        names sharing its memory (an `add_` on a tensor changes its `.numpy()` array too).
+        Returns the names updated now; `changed_last` gathers them until `clear_highlights()`."""
         namespace = self.session.namespace
         names = {n for n in names if n in namespace and is_listed(n, namespace[n]) or n in self.items}
-        changed = names | storage.changed_with(namespace, names, listed=is_listed)
-        for name in self.changed_last & self.items.keys():
-            for column in range(self.columnCount()):
-                self.items[name].setBackground(column, QBrush())
-        self.setSortingEnabled(False)  # re-sorting after each row would cost O(n log n) per row
-        for name in changed:
+        in_place = {n for n in names if n in namespace and self._ids.get(n) == id(namespace[n])}
+        changed = names | storage.changed_with(namespace, in_place, listed=is_listed)
+        added = False
+        for name in changed:  # with sorting on, Qt moves only the rows that changed
             value = namespace.get(name)
             if value is None or not is_listed(name, value):
                 self._remove_row(name)
                 continue
+            added |= name not in self.items
             self._update_row(name)
-        self.setSortingEnabled(True)
-        self.changed_last = {n for n in changed if n in self.items}
-        return self.changed_last
+        if added:
+            for column in range(self.columnCount()):
+                self.resizeColumnToContents(column)
+        self.changed_now = {n for n in changed if n in self.items}
+        self.changed_last |= self.changed_now
+        return self.changed_now
+
+    def clear_highlights(self) -> None:
+        for name in self.changed_last & self.items.keys():
+            for column in range(self.columnCount()):
+                self.items[name].setBackground(column, QBrush())
+        self.changed_last = set()
 
     def _update_row(self, name: str) -> None:
-        summary = summarize(name, self.session.namespace[name])
+        value = self.session.namespace[name]
+        summary = summarize(name, value)
+        self._ids[name] = id(value)
         item = self.items.get(name)
         if item is None:
             item = QTreeWidgetItem()
@@ -80,6 +95,7 @@ class VariableList(QTreeWidget):
         item.setToolTip(0, self.tr("{name}: {kind} {shape}").format(name=name, kind=summary.kind, shape=summary.shape))
 
     def _remove_row(self, name: str) -> None:
+        self._ids.pop(name, None)
         item = self.items.pop(name, None)
         if item is not None:
             self.takeTopLevelItem(self.indexOfTopLevelItem(item))
