@@ -122,7 +122,10 @@ def resize_images(images: torch.Tensor, image_size: tuple[int, int] | None) -> t
 
 # -- the built-in offline dataset --------------------------------------------------------------
 BUILTIN_CLASSES = ["disc", "ring", "square", "frame", "diamond", "triangle", "plus", "cross", "stripes", "checker"]
-BUILTIN_VERSION = 2  # bump when the drawing changes, so old caches are not reused
+BUILTIN_VERSION = 3  # bump when the drawing changes, so old caches are not reused
+# Images drawn at once. Part of what a seed means. 2048 (24 MiB of float pixels) was 2× faster
+# than 8192 here: the allocator reuses blocks that size instead of mapping fresh pages every time.
+GENERATE_CHUNK = 2048
 
 
 def _shape_masks(label: int, dx: torch.Tensor, dy: torch.Tensor, u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
@@ -152,7 +155,7 @@ def _shape_masks(label: int, dx: torch.Tensor, dy: torch.Tensor, u: torch.Tensor
     return (torch.sin(u) > 0) ^ (torch.sin(v) > 0)  # checkerboard at any angle
 
 
-def generate_shapes(count: int, seed: int, size: int = 32, chunk: int = 8192) -> tuple[torch.Tensor, torch.Tensor]:
+def generate_shapes(count: int, seed: int, size: int = 32) -> tuple[torch.Tensor, torch.Tensor]:
     """`count` labelled images (uint8 (count, 3, size, size), int64 labels), the same for the same
     seed every time: 10 balanced classes of shapes and textures with random colours, position,
     scale, a gradient background, a small distracting dot in half of them, and noise. Hard enough
@@ -167,8 +170,8 @@ def generate_shapes(count: int, seed: int, size: int = 32, chunk: int = 8192) ->
     images = torch.empty((count, 3, size, size), dtype=torch.uint8)
     grid = torch.arange(size, dtype=torch.float32)
     yy, xx = grid.view(1, size, 1), grid.view(1, 1, size)
-    for start in range(0, count, chunk):
-        part = labels[start:start + chunk]
+    for start in range(0, count, GENERATE_CHUNK):
+        part = labels[start:start + GENERATE_CHUNK]
         n = len(part)
         # Every random number is drawn for the whole chunk, so the result does not depend on class order.
         radius = uniform(0.16, 0.44, n, 1, 1) * size
