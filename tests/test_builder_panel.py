@@ -58,7 +58,7 @@ def row_texts(panel, row):
 def test_starts_with_the_cifar_net_and_its_totals(panel):
     assert panel.spec == preset("cifar_net")
     assert row_texts(panel, 0) == ["1", "conv1  Conv2d(3, 6, 5)", "1×6×28×28", "456", "352.8k"]
-    assert "62,006 parameters" in panel.totals.text() and "output 1×10" in panel.totals.text()
+    assert panel.totals.text() == "Total: 62,006 parameters · 651.7k MACs (1.3M FLOPs) · output 1×10"
     assert not panel.has_unsaved_changes() and panel.confirm_close()
 
 

@@ -10,7 +10,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from blitzgui.core.layers import LAYER_TYPES, LayerSpec, NetworkSpec, build_module, parameter_count, preset
 from blitzgui.core import shapes
-from blitzgui.core.shapes import COUNTED_KINDS, ELEMENTWISE_KINDS, format_shape, infer_shapes, parse_input_shape
+from blitzgui.core.shapes import COUNTED_KINDS, ELEMENTWISE_KINDS, describe_counts, format_shape, infer_shapes, parse_input_shape
 
 
 def with_layers(spec, layers):
@@ -107,8 +107,9 @@ def test_invalid_parameter_marks_its_layer_without_raising():
     assert report.error_index == 0 and report.layers[0].field == "out_channels"
 
 
-def test_format_shape():
+def test_format_shape_and_counts():
     assert format_shape((1, 3, 32, 32)) == "1×3×32×32" and format_shape(None) == "—"
+    assert [describe_counts(n) for n in (840, 10_080, 1_303_440, 2_500_000_000)] == ["840", "10.1k", "1.3M", "2.5G"]
 
 
 @pytest.mark.parametrize(

@@ -290,7 +290,7 @@ def _shape_before(spec: NetworkSpec, index: int) -> Shape | None:
 def describe_counts(n: int) -> str:
     """12,345 / 1.2M / 3.4G: compact numbers for tables."""
     for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if n >= size * 10:
+        if n >= size:
             return f"{n / size:.1f}{suffix}"
     return f"{n:,}"
 

@@ -501,9 +501,9 @@ class BuilderPanel(QWidget):
                 item.setToolTip(column, shape.error or "")
         if bad is None:
             self.shape_message.hide()
-            self.totals.setText(self.tr("Total: {params} parameters · {macs} MACs · output {output}").format(
+            self.totals.setText(self.tr("Total: {params} parameters · {macs} MACs ({flops} FLOPs) · output {output}").format(
                 params=f"{report.total_params:,}", macs=describe_counts(report.total_macs),
-                output=format_shape(report.output_shape)))
+                flops=describe_counts(report.total_flops), output=format_shape(report.output_shape)))
         else:
             self.shape_message.setText(self.tr("Layer {row} ({name}): {error}").format(
                 row=bad + 1, name=report.layers[bad].name, error=report.error))

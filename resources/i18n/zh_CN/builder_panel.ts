@@ -272,8 +272,8 @@
         <translation>载入预设 {}</translation>
     </message>
     <message>
-        <source>Total: {params} parameters · {macs} MACs · output {output}</source>
-        <translation>合计：{params} 个参数 · {macs} 次乘加 · 输出 {output}</translation>
+        <source>Total: {params} parameters · {macs} MACs ({flops} FLOPs) · output {output}</source>
+        <translation>合计：{params} 个参数 · {macs} 次乘加（{flops} 次浮点运算）· 输出 {output}</translation>
     </message>
     <message>
         <source>Layer {row} ({name}): {error}</source>
