@@ -10,7 +10,10 @@ import pytest
 
 # Before any Qt import: no display, and QSettings / default data dir in a throwaway place.
 _HOME = Path(tempfile.mkdtemp(prefix="blitzgui-tests-"))
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# A desktop-sized offscreen screen (the plugin's default is 800x600, smaller than any real one).
+_SCREEN = _HOME / "screen.json"
+_SCREEN.write_text('{"screens": [{"name": "test", "x": 0, "y": 0, "width": 1600, "height": 1000}]}')
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 os.environ["XDG_CONFIG_HOME"] = str(_HOME / "config")
 os.environ["XDG_DATA_HOME"] = str(_HOME / "data")
 os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
