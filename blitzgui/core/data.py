@@ -1,9 +1,9 @@
 """Datasets for training: CIFAR-10 from its on-disk files, any ImageFolder tree, and a built-in
 offline set of drawn shapes.
 
-Every dataset is decoded once into uint8 tensors kept in memory (N, C, H, W); a trainer normalizes
-them once and then batches by index, instead of re-decoding each sample every epoch as the blitz's
-DataLoader does.
+Every dataset is decoded once into uint8 tensors kept in memory (N, C, H, W); a trainer batches
+them by index and normalizes (ImageDataset.normalize), instead of re-decoding each sample every
+epoch as the blitz's DataLoader does (benchmarks/bench_data.py measures both).
 
     load_dataset("builtin", data_dir)             # generated on first use, cached in data_dir
     load_dataset("cifar10", data_dir)             # data_dir/cifar-10-batches-py (see download.py)
