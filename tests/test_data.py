@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 import torch
 from cifar_fixture import python2_pickle, write_tiny_cifar10
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from blitzgui.core.data import (
@@ -118,6 +120,18 @@ def test_image_dataset_rejects_inconsistent_tensors():
         ImageDataset("x", ["a"], images, labels + 1, images, labels)
     with pytest.raises(DatasetError, match="differ in shape"):
         ImageDataset("x", ["a"], images, labels, images[:, :, :4], labels)
+    with pytest.raises(DatasetError, match="one value per channel"):
+        ImageDataset("x", ["a"], images[:, :1], labels, images[:, :1], labels)
+
+
+@settings(max_examples=40, deadline=None)
+@given(pixels=st.lists(st.integers(0, 255), min_size=3, max_size=3),
+       mean=st.tuples(*[st.floats(0.0, 1.0)] * 3), std=st.tuples(*[st.floats(0.05, 2.0)] * 3))
+def test_denormalize_inverts_normalize_for_any_statistics(pixels, mean, std):
+    images = torch.tensor(pixels, dtype=torch.uint8).view(1, 3, 1, 1)
+    labels = torch.zeros(1, dtype=torch.int64)
+    dataset = ImageDataset("x", ["a"], images, labels, images, labels, mean=mean, std=std)
+    assert torch.allclose(dataset.denormalize(dataset.normalize(images)) * 255, images.float(), atol=1e-3)
 
 
 def test_unknown_source_is_refused(data_dir):

@@ -49,6 +49,8 @@ BLITZ_STD = (0.5, 0.5, 0.5)
 
 @dataclass
 class ImageDataset:
+    """A labelled image set held in memory, split into train and test, with its Normalize statistics."""
+
     name: str
     classes: list[str]
     train_images: torch.Tensor  # uint8 (N, C, H, W), decoded once, kept in memory
@@ -67,6 +69,8 @@ class ImageDataset:
                 raise DatasetError(f"{self.name}: {split} labels must be int64 ({len(images)},), got {labels.dtype} {tuple(labels.shape)}")
             if len(labels) and (labels.min() < 0 or labels.max() >= len(self.classes)):
                 raise DatasetError(f"{self.name}: a {split} label is outside 0..{len(self.classes) - 1}")
+        if not len(self.mean) == len(self.std) == self.train_images.shape[1]:
+            raise DatasetError(f"{self.name}: mean and std need one value per channel ({self.train_images.shape[1]})")
         if self.train_images.shape[1:] != self.test_images.shape[1:]:
             raise DatasetError(f"{self.name}: train images {tuple(self.train_images.shape[1:])} and test images "
                                f"{tuple(self.test_images.shape[1:])} differ in shape")
