@@ -167,6 +167,18 @@ def test_dragging_a_row_moves_the_layer(qtbot, panel):
     assert panel.layers.topLevelItemCount() == 12  # Qt did not nest or duplicate the row
 
 
+def test_dropping_a_palette_entry_adds_that_layer_where_dropped(qtbot, panel):
+    (sigmoid,) = panel.palette.findItems("Sigmoid", Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
+    panel.palette.setCurrentItem(sigmoid)
+    panel.layers.drop_from(panel.palette, 0)  # dropped on conv1: goes right after it
+    assert [layer.kind for layer in panel.spec.layers][:3] == ["Conv2d", "Sigmoid", "ReLU"]
+    panel.layers.drop_from(panel.palette, None)  # below the last row: appended
+    assert panel.spec.layers[-1].kind == "Sigmoid" and panel.selected_row() == 13
+    panel.palette.setCurrentItem(panel.palette.topLevelItem(0))  # a category, not a layer
+    panel.layers.drop_from(panel.palette, 0)
+    assert len(panel.spec.layers) == 14
+
+
 def test_presets_load_undoably(qtbot, panel):
     index = panel.preset_box.findData("cifar_net_wide")
     panel.preset_box.activated.emit(index)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QDropEvent, QFontDatabase, QKeySequence, QShowEvent, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QBrush, QColor, QDragEnterEvent, QDropEvent, QFontDatabase, QKeySequence, QMouseEvent, QShowEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -85,28 +85,54 @@ class SpecCommand(QUndoCommand):
 
 
 class LayerList(QTreeWidget):
-    """The layers with their inferred shapes; rows are dragged to reorder (the panel does the move)."""
+    """The layers with their inferred shapes. Rows are dragged to reorder and palette entries dropped
+    to add; the panel changes the spec (Qt would move or nest the items itself)."""
 
     move_requested = Signal(int, int)  # from row, to row
+    add_requested = Signal(str, int)  # layer type, row to insert at
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, palette: QTreeWidget, parent: QWidget | None = None):
         super().__init__(parent)
+        self.palette = palette
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         self.setAlternatingRowColors(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
 
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        # Select the pressed row at once, so a drag always moves the row under the mouse.
+        item = self.itemAt(event.position().toPoint())
+        if item is not None:
+            self.setCurrentItem(item)
+        super().mousePressEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.source() in (self, self.palette):
+            super().dragEnterEvent(event)
+        else:
+            event.ignore()
+
     def dropEvent(self, event: QDropEvent) -> None:
-        source = self.currentIndex().row()
         target_item = self.itemAt(event.position().toPoint())
-        target = self.topLevelItemCount() - 1 if target_item is None else self.indexOfTopLevelItem(target_item)
-        # Qt would move the item itself (and could nest it); the panel moves the layer in the spec instead.
+        target = None if target_item is None else self.indexOfTopLevelItem(target_item)
         event.setDropAction(Qt.DropAction.IgnoreAction)
         event.accept()
-        if source >= 0 and target != source:
-            self.move_requested.emit(source, target)
+        self.drop_from(event.source() or self, target)
+
+    def drop_from(self, source: QWidget, target: int | None) -> None:
+        """A drop from `source` (this list or the palette) on row `target` (None: below the last row)."""
+        count = self.topLevelItemCount()
+        if source is self:
+            row = self.currentIndex().row()
+            target = count - 1 if target is None else target
+            if row >= 0 and target != row:
+                self.move_requested.emit(row, target)
+        elif source is self.palette and self.palette.currentItem() is not None:
+            kind = self.palette.currentItem().data(0, Qt.ItemDataRole.UserRole)
+            if kind:
+                self.add_requested.emit(kind, count if target is None else target + 1)
 
 
 class BuilderPanel(QWidget):
@@ -208,7 +234,9 @@ class BuilderPanel(QWidget):
 
     def _build_palette(self) -> None:
         self.palette = QTreeWidget()
-        self.palette.setHeaderLabel(self.tr("Palette (Enter adds)"))
+        self.palette.setHeaderLabel(self.tr("Palette (Enter or drag adds)"))
+        self.palette.setDragEnabled(True)
+        self.palette.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         categories = {
             "Convolution": self.tr("Convolution"), "Pooling": self.tr("Pooling"), "Linear": self.tr("Linear"),
             "Shape": self.tr("Shape"), "Activation": self.tr("Activation"), "Normalization": self.tr("Normalization"),
@@ -238,7 +266,7 @@ class BuilderPanel(QWidget):
         self.input_message.setWordWrap(True)
         self.input_message.hide()
 
-        self.layers = LayerList()
+        self.layers = LayerList(self.palette)
         self.layers.setHeaderLabels([self.tr("#"), self.tr("Layer"), self.tr("Output shape"), self.tr("Params"),
                                      self.tr("MACs")])
         header = self.layers.header()
@@ -247,6 +275,7 @@ class BuilderPanel(QWidget):
         header.setStretchLastSection(False)
         self.layers.currentItemChanged.connect(self._selection_changed)
         self.layers.move_requested.connect(self.move_layer)
+        self.layers.add_requested.connect(lambda kind, row: self.add_layer(kind, row - 1))
 
         buttons = QHBoxLayout()
         self.add_button = QPushButton(self.tr("Add"))

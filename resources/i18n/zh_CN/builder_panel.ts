@@ -80,8 +80,8 @@
         <translation>网络文件，以及设计在保存后是否有改动</translation>
     </message>
     <message>
-        <source>Palette (Enter adds)</source>
-        <translation>层库（回车添加）</translation>
+        <source>Palette (Enter or drag adds)</source>
+        <translation>层库（回车或拖动添加）</translation>
     </message>
     <message>
         <source>Convolution</source>
