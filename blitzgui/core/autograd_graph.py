@@ -14,11 +14,20 @@ from __future__ import annotations
 
 import math
 from collections import Counter, deque
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import torch
+
+from blitzgui.core.graph_layout import (
+    IN_PROCESS_COST,
+    MAX_LAYOUT_COST,
+    Layout,
+    LayoutProcess,
+    layered_layout,
+    layout_cost,
+)
 
 ROOT, OP, LEAF, FROZEN, MODULE = "root", "op", "leaf", "frozen", "module"
 
@@ -169,6 +178,14 @@ class AutogradGraph:
             n.index for n in self.nodes
             if needle in n.op.lower() or needle in (n.tensor_name or "").lower() or needle in (n.module or "").lower()
         ]
+
+    def was_traversed(self, index: int) -> bool:
+        """A guess for backward() passes no hook saw: the saved values are freed, or the leaf has a grad."""
+        node = self.nodes[index]
+        if node.variable is not None:
+            return node.variable.grad is not None
+        saved = node.saved()
+        return bool(saved) and all(s.freed for s in saved)
 
     def state_key(self) -> tuple:
         """Changes when a leaf's .grad or requires_grad changes: what a redraw must show."""
@@ -406,10 +423,10 @@ class TraversalWatch:
     Hooks run on autograd's thread; they only add to a set, which the GUI reads later.
     """
 
-    def __init__(self, graph: AutogradGraph):
+    def __init__(self, graph: AutogradGraph, indexes: Iterable[int] | None = None):
         self.traversed: set[int] = set()
         self._handles = []
-        for node in graph.nodes:
+        for node in graph.nodes if indexes is None else (graph.nodes[i] for i in indexes):
             if node.fn is not None:
                 self._handles.append(node.fn.register_hook(_Marker(self.traversed, node.index)))
 
@@ -496,3 +513,34 @@ def q_backward(namespace: Mapping[str, Any], gradient: torch.Tensor) -> QCheck:
         raise ValueError("Q does not depend on both a and b: recompute Q = 3*a**3 - b**2")
     with torch.no_grad():
         return QCheck(a.grad.clone(), b.grad.clone(), 9 * a**2 * gradient, -2 * b * gradient)
+
+
+# -- choosing what to draw -------------------------------------------------------------------------
+FULL, COLLAPSED, AUTO_COLLAPSED, TRUNCATED = "full", "collapsed", "auto-collapsed", "truncated"
+MAX_DRAWN_NODES = 3000  # more boxes than this take the GUI thread too long to create and are unreadable
+
+
+def plan_view(graph: AutogradGraph, collapse: bool, depth: int = 1, max_cost: int = MAX_LAYOUT_COST,
+              process: LayoutProcess | None = None) -> tuple[Projection, Layout, str]:
+    """Pick the projection to draw and lay it out; meant for a worker thread.
+
+    A graph too large to draw in full is collapsed by module when it has modules, and cut to
+    the nodes nearest the root otherwise (or when even the collapsed view is too large).
+    A costly layout runs in `process` when one is given.
+    """
+
+    def too_large(p: Projection) -> bool:
+        return len(p.members) > MAX_DRAWN_NODES or layout_cost(len(p.members), p.edges) > max_cost
+
+    mode, projection = FULL, full_projection(graph)
+    if collapse and graph.has_modules():
+        mode, projection = COLLAPSED, collapse_by_module(graph, depth)
+    if mode == FULL and graph.has_modules() and too_large(projection):
+        mode, projection = AUTO_COLLAPSED, collapse_by_module(graph, depth)
+    limit = min(len(graph.nodes), MAX_DRAWN_NODES)
+    while too_large(projection) and limit >= 50:
+        mode, projection = TRUNCATED, nearest_to_root(graph, limit)
+        limit //= 2
+    cost = layout_cost(len(projection.members), projection.edges)
+    lay_out = process.run if process is not None and cost > IN_PROCESS_COST else layered_layout
+    return projection, lay_out(len(projection.members), projection.edges), mode
