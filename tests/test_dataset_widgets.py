@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import socket
+import threading
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -14,8 +16,15 @@ from cifar_fixture import ArchiveServer, tiny_cifar10_archive
 
 from blitzgui.core.data import ImageDataset, builtin_dataset, load_dataset
 from blitzgui.core.download import CIFAR10_DIRNAME
+from blitzgui.ui import dataset_browser
 from blitzgui.ui.dataset_browser import DatasetBrowser, SampleGrid
 from blitzgui.ui.dataset_download import DatasetDownloadWidget
+
+
+@pytest.fixture(autouse=True)
+def torchvision_imported(qtbot):
+    """Grids draw at once when torchvision is loaded; the first one in a process waits for it."""
+    qtbot.waitUntil(dataset_browser.torchvision_ready, timeout=60_000)
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +119,28 @@ def test_sample_grid_takes_captions_for_any_images(qtbot):
     assert grid.grid.shape == (2 + 2 * (56 + 2), 2 + 3 * (56 + 2), 3)
     with pytest.raises(ValueError, match="captions"):
         grid.show_images(torch.rand(2, 3, 8, 8), ["one"])
+
+
+def test_the_first_grid_waits_for_torchvision_off_the_gui_thread(qtbot, monkeypatch):
+    release = threading.Event()
+
+    def slow_import():  # stands in for the seconds torchvision takes to import
+        release.wait(10)
+        dataset_browser._torchvision_ready.set()
+
+    monkeypatch.setattr(dataset_browser, "_torchvision_ready", threading.Event())
+    monkeypatch.setattr(dataset_browser, "_torchvision_import", None)
+    monkeypatch.setattr(dataset_browser, "_import_torchvision", slow_import)
+    monkeypatch.setattr(dataset_browser, "sys", SimpleNamespace(modules={}))  # as if nothing imported it yet
+    grid = SampleGrid(columns=2)
+    qtbot.addWidget(grid)
+    grid.show_images(torch.rand(2, 3, 8, 8), ["a", "b"])
+    assert grid.grid is None and grid.text() == "Preparing the samples…"
+    assert dataset_browser._torchvision_import.name == "import-torchvision"
+    release.set()
+    qtbot.waitUntil(lambda: grid.grid is not None, timeout=5000)
+    assert grid.captions == ["a", "b"] and not grid.pixmap().isNull()
+    dataset_browser._torchvision_import.join(5)
 
 
 # -- download widget -------------------------------------------------------------------------------

@@ -6,15 +6,42 @@ prediction gallery); DatasetBrowser adds the choice of split and class and a Shu
 
 from __future__ import annotations
 
+import sys
+import threading
+
 import numpy as np
 import torch
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from blitzgui.core.data import ImageDataset, image_grid
 
 PADDING = 2  # make_grid's default
+
+# torchvision (for make_grid) takes 2-4 s to import, all of it holding the GUI thread if imported
+# there; so it is imported on a thread and the first grid waits for it without freezing the window.
+_torchvision_ready = threading.Event()
+_torchvision_import: threading.Thread | None = None
+
+
+def _import_torchvision() -> None:
+    try:
+        import torchvision.utils  # noqa: F401
+    finally:
+        _torchvision_ready.set()  # on failure the GUI thread's own import then shows the error
+
+
+def torchvision_ready() -> bool:
+    """True once make_grid can be used without a long import; starts that import if needed."""
+    global _torchvision_import
+    if not _torchvision_ready.is_set() and _torchvision_import is None:
+        if "torchvision.utils" in sys.modules:  # imported by someone else already
+            _torchvision_ready.set()
+        else:
+            _torchvision_import = threading.Thread(target=_import_torchvision, daemon=True, name="import-torchvision")
+            _torchvision_import.start()
+    return _torchvision_ready.is_set()
 
 
 class SampleGrid(QLabel):
@@ -26,6 +53,10 @@ class SampleGrid(QLabel):
         self.cell_px = cell_px
         self.grid: np.ndarray | None = None  # the make_grid image as shown (H, W, 3) uint8
         self.captions: list[str] = []
+        self._pending: tuple[torch.Tensor, list[str]] | None = None  # waiting for torchvision
+        self._wait = QTimer(self)
+        self._wait.setInterval(50)
+        self._wait.timeout.connect(self._show_pending)
         self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
 
     def show_images(self, images: torch.Tensor, captions: list[str]) -> None:
@@ -34,12 +65,27 @@ class SampleGrid(QLabel):
         if len(images) == 0:
             self.clear_images()
             return
+        self._pending = (images, list(captions))
+        if torchvision_ready():
+            self._show_pending()
+        else:
+            self.setText(self.tr("Preparing the samples…"))
+            self._wait.start()
+
+    def _show_pending(self) -> None:
+        if self._pending is None or not torchvision_ready():
+            return
+        self._wait.stop()
+        images, captions = self._pending
+        self._pending = None
         scale = max(1, self.cell_px // max(images.shape[-2:]))  # whole pixels: small images stay crisp
         self.grid = image_grid(images, nrow=self.columns, padding=PADDING, scale=scale)
-        self.captions = list(captions)
+        self.captions = captions
         self.setPixmap(self._with_captions(self.grid, images.shape[-2] * scale, images.shape[-1] * scale))
 
     def clear_images(self, message: str = "") -> None:
+        self._pending = None
+        self._wait.stop()
         self.grid = None
         self.captions = []
         self.clear()

@@ -40,4 +40,11 @@
         <translation>此部分中没有该类别的图像。</translation>
     </message>
 </context>
+<context>
+    <name>SampleGrid</name>
+    <message>
+        <source>Preparing the samples…</source>
+        <translation>正在准备样本…</translation>
+    </message>
+</context>
 </TS>
