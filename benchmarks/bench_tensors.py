@@ -5,6 +5,8 @@
    console (no change detection, no refresh), and against IPython's run_cell with nothing drawn.
 2. A heatmap refresh of a 2000×2000 tensor (slice, levels, setImage, paint) against pyqtgraph's
    own setImage + paint of the same array.
+3. The cell pump (cells run in the GUI thread): the worst gap between ticks of a 10 ms GUI timer
+   while a busy cell runs, against an idle event loop; and what the pump costs the cell itself.
 """
 
 from __future__ import annotations
@@ -100,11 +102,62 @@ def run(rounds: int = 7) -> str:
     heat = compare({"pyqtgraph setImage + paint": pyqtgraph_alone, "blitzgui heatmap refresh": heatmap_refresh,
                     "whole inspector refresh (stats, memory, heatmap)": inspector_refresh}, rounds=rounds)
     plain.close()
+    pump = pump_tables(window, rounds=max(3, rounds // 2))
     window.close()
     return "\n\n".join([
         table("Tensors panel: one cell with 200 tensors in the namespace (per cell)", execute),
         table("Tensors panel: heatmap of a 2000×2000 float32 tensor", heat),
+        *pump,
     ])
+
+
+def pump_tables(window, rounds: int) -> list[str]:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    busy_cell = "end = time.perf_counter() + 1.0\nwhile time.perf_counter() < end: pass"
+    window.execute("import time")
+
+    def worst_gap(run) -> float:
+        ticks.clear()
+        timer.start()
+        start = time.perf_counter()
+        run()
+        timer.stop()
+        stamps = [start, *ticks, time.perf_counter()]
+        return max(b - a for a, b in zip(stamps, stamps[1:], strict=False))
+
+    def idle() -> float:
+        loop = QEventLoop()
+        QTimer.singleShot(1000, loop.quit)
+        return worst_gap(loop.exec)
+
+    def busy() -> float:
+        return worst_gap(lambda: window.execute(busy_cell))
+
+    gaps = compare({"idle event loop, 1 s": idle, "busy cell in the console, 1 s": busy}, rounds=rounds)
+
+    loop_code = "for i in range(3_000_000): pass"
+    pump = window.panels["tensors"].console.pump
+
+    def without_pump() -> None:
+        pump.available = False  # as on a platform without setitimer
+        try:
+            window.execute(loop_code)
+        finally:
+            pump.available = True
+
+    cost = compare({
+        "console cell, pump off": without_pump,
+        "console cell, 20 Hz pump on": lambda: window.execute(loop_code),
+    }, rounds=rounds)
+    return [
+        table("Cell pump: worst gap between 10 ms GUI timer ticks", gaps),
+        table("Cell pump: what it costs a 3M-step Python loop", cost),
+    ]
 
 
 if __name__ == "__main__":

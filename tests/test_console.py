@@ -179,3 +179,39 @@ def test_run_code_event_runs_visibly(window):
     window.session.emit("run_code", "from_event = torch.eye(2)")
     assert torch.equal(window.session.namespace["from_event"], torch.eye(2))
     assert "from_event = torch.eye(2)" in console_text(window)
+
+
+def test_tab_completion_uses_the_shared_namespace(qtbot, window):
+    window.session.push(my_tensor_name=torch.ones(1))
+    console = window.panels["tensors"].console
+    console.wait_started()
+    console._control.setFocus()
+    qtbot.keyClicks(console._control, "torch.zeros_li")
+    qtbot.keyClick(console._control, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: console.input_buffer == "torch.zeros_like", timeout=5000)
+    console.input_buffer = ""
+    qtbot.keyClicks(console._control, "my_tensor_na")
+    qtbot.keyClick(console._control, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: console.input_buffer == "my_tensor_name", timeout=5000)
+
+
+def test_input_in_a_cell_reads_from_the_console(qtbot, window):
+    control = window.panels["tensors"].console._control
+
+    def answer():
+        qtbot.keyClicks(control, "hello")
+        qtbot.keyClick(control, Qt.Key.Key_Return)
+
+    QTimer.singleShot(300, answer)
+    assert window.execute("answer = input('name? ')\nanswer") == "hello"
+
+
+def test_closing_while_a_cell_runs_interrupts_instead(qtbot, window):
+    window.show()
+    qtbot.waitExposed(window)
+    closed = []
+    QTimer.singleShot(300, lambda: closed.append(window.close()))
+    window.execute("while True: pass")
+    assert closed == [False] and window.isVisible()
+    assert "KeyboardInterrupt" in console_text(window)
+    assert window.close()

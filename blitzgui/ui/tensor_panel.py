@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from blitzgui.core.storage import ArrayWatch, extent
@@ -19,6 +19,8 @@ from blitzgui.ui.context import AppContext
 from blitzgui.ui.inspector_view import TensorInspector
 from blitzgui.ui.op_buttons import OpButtons
 from blitzgui.ui.variable_list import VariableList
+
+RUNNING_AFTER_MS = 150  # a cell running longer than this shows "Running…" and the Interrupt button
 
 
 class TensorPanel(QWidget):
@@ -35,6 +37,10 @@ class TensorPanel(QWidget):
         self.interrupt_button.setEnabled(False)
         self.interrupt_button.clicked.connect(self.console.interrupt)
         self.status = QLabel()
+        self._running_timer = QTimer(self)
+        self._running_timer.setSingleShot(True)
+        self._running_timer.setInterval(RUNNING_AFTER_MS)
+        self._running_timer.timeout.connect(self._show_running)
 
         device = context.device.device
         self.ops = OpButtons(
@@ -94,13 +100,18 @@ class TensorPanel(QWidget):
 
     # -- cells and namespace changes -----------------------------------------------------------
     def _cell_started(self) -> None:
+        self.variables.clear_highlights()
+        self._running_timer.start()  # quick cells never flash "Running…"
+
+    def _show_running(self) -> None:
         self.interrupt_button.setEnabled(True)
         self.status.setText(self.tr("Running…"))
-        self.variables.clear_highlights()
 
     def _cell_finished(self) -> None:
-        self.interrupt_button.setEnabled(False)
-        self.status.clear()
+        self._running_timer.stop()
+        if self.interrupt_button.isEnabled():
+            self.interrupt_button.setEnabled(False)
+            self.status.clear()
         changed = self.session.detect_changes()
         # NumPy arrays changed in place have no version counter for detect_changes to see.
         arrays = self.array_watch.changed(self.session.namespace, is_listed) - changed
