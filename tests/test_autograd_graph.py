@@ -331,3 +331,13 @@ def test_nodes_of_a_layer_never_overlap():
     for xs in by_layer.values():
         xs.sort()
         assert all(b - a >= 1 - 1e-9 for a, b in zip(xs, xs[1:]))
+
+
+def test_traversal_guess_for_a_backward_no_hook_saw():
+    net = Net()
+    loss = nn.MSELoss()(net(torch.randn(1, 1, 32, 32)), torch.randn(1, 10))
+    graph = build_graph(loss, {"net": net, "loss": loss})
+    assert graph.traversed(set()) == set()
+    loss.backward()  # before anything watched: freed saved tensors and leaf grads tell
+    assert graph.traversed(set()) == set(range(len(graph)))  # TBackward0 etc. via their consumers
+    assert graph.traversed(set(), among=[0, 1]) == {0, 1}

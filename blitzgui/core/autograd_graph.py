@@ -179,13 +179,36 @@ class AutogradGraph:
             if needle in n.op.lower() or needle in (n.tensor_name or "").lower() or needle in (n.module or "").lower()
         ]
 
-    def was_traversed(self, index: int) -> bool:
-        """A guess for backward() passes no hook saw: the saved values are freed, or the leaf has a grad."""
+    def traversed(self, hooked: set[int], among: Iterable[int] | None = None) -> set[int]:
+        """Nodes a backward() went through: those a hook saw, plus a guess for a pass no hook
+        saw (run before the graph was followed): a leaf with a .grad, a Function whose saved
+        tensors were freed, and a Function with nothing to free that a traversed node consumes.
+
+        `among` limits the guess to those nodes (what is drawn of a huge graph), without the
+        last rule.
+        """
+        if among is not None:
+            return {i for i in among if i in hooked or self._leaves_evidence(i)}
+        parents: list[list[int]] = [[] for _ in self.nodes]
+        for a, b in self.edges:
+            parents[b].append(a)
+        result: set[int] = set()
+        for i in reversed(forward_order(self)):  # every consumer before what it consumes
+            evidence = i in hooked or self._leaves_evidence(i)
+            if evidence is None:  # nothing freed can tell: go by the consumers
+                evidence = any(p in result for p in parents[i])
+            if evidence:
+                result.add(i)
+        return result
+
+    def _leaves_evidence(self, index: int) -> bool | None:
         node = self.nodes[index]
         if node.variable is not None:
             return node.variable.grad is not None
         saved = node.saved()
-        return bool(saved) and all(s.freed for s in saved)
+        if any(s.freed for s in saved):
+            return True
+        return False if any(s.text.startswith("tensor") for s in saved) else None
 
     def state_key(self) -> tuple:
         """Changes when a leaf's .grad or requires_grad changes: what a redraw must show."""

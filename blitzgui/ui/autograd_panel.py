@@ -37,6 +37,7 @@ from blitzgui.core.autograd_graph import (
     AUTO_COLLAPSED,
     BLITZ_Q_CODE,
     COLLAPSED,
+    MAX_DRAWN_NODES,
     TRUNCATED,
     AutogradGraph,
     TraversalWatch,
@@ -410,7 +411,11 @@ class AutogradPanel(QWidget):
 
     def _refresh_states(self) -> None:
         self._state_key = self._current_state_key()
-        self.view.refresh_states(set(self._watch.traversed) if self._watch else set())
+        hooked = set(self._watch.traversed) if self._watch else set()
+        among = None
+        if len(self.graph) > MAX_DRAWN_NODES:  # a full guess would read every node of a huge graph
+            among = [i for members in self.view.projection.members for i in members[:1]]
+        self.view.refresh_states(self.graph.traversed(hooked, among))
         box = self.view.selected_box()
         if box is not None:
             self._show_details(box)

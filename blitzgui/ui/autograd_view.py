@@ -140,7 +140,6 @@ class AutogradView(QGraphicsView):
         except StopIteration:
             self._pump.stop()
             self._pending = None
-            self.refresh_states(set())
             self.scene().setSceneRect(self.scene().itemsBoundingRect().adjusted(-40, -40, 40, 40))
             self.fit()
             self.drawn.emit()
@@ -192,12 +191,12 @@ class AutogradView(QGraphicsView):
         self.graph = self.projection = None
 
     def refresh_states(self, traversed: set[int]) -> None:
-        """Recolour every box from the live tensors: kinds, frozen leaves, traversed nodes, tooltips."""
+        """Recolour every box from the live tensors: kinds, frozen leaves, traversed nodes."""
         if self.graph is None:
             return
         for item, members in zip(self.boxes, self.projection.members):
             item.kind = box_kind(self.graph, members)
-            item.traversed = any(i in traversed or self.graph.was_traversed(i) for i in members[:50])
+            item.traversed = any(i in traversed for i in members)
             item.restyle()
 
     def set_matches(self, boxes: set[int]) -> None:
