@@ -64,9 +64,11 @@ class ImageDataset:
         for images, labels, split in ((self.train_images, self.train_labels, "train"),
                                       (self.test_images, self.test_labels, "test")):
             if images.dtype != torch.uint8 or images.dim() != 4:
-                raise DatasetError(f"{self.name}: {split} images must be uint8 (N, C, H, W), got {images.dtype} {tuple(images.shape)}")
+                raise DatasetError(f"{self.name}: {split} images must be uint8 (N, C, H, W), "
+                                   f"got {images.dtype} {tuple(images.shape)}")
             if labels.dtype != torch.int64 or labels.shape != (len(images),):
-                raise DatasetError(f"{self.name}: {split} labels must be int64 ({len(images)},), got {labels.dtype} {tuple(labels.shape)}")
+                raise DatasetError(f"{self.name}: {split} labels must be int64 ({len(images)},), "
+                                   f"got {labels.dtype} {tuple(labels.shape)}")
             if len(labels) and (labels.min() < 0 or labels.max() >= len(self.classes)):
                 raise DatasetError(f"{self.name}: a {split} label is outside 0..{len(self.classes) - 1}")
         if not len(self.mean) == len(self.std) == self.train_images.shape[1]:
@@ -236,8 +238,10 @@ def _read_cache(path: Path, train_size: int, test_size: int) -> dict[str, torch.
         return None
     try:
         tensors = torch.load(path, weights_only=True)
-        ok = (tensors["train_images"].shape == (train_size, 3, 32, 32) and tensors["train_labels"].shape == (train_size,)
-              and tensors["test_images"].shape == (test_size, 3, 32, 32) and tensors["test_labels"].shape == (test_size,))
+        ok = (tensors["train_images"].shape == (train_size, 3, 32, 32)
+              and tensors["train_labels"].shape == (train_size,)
+              and tensors["test_images"].shape == (test_size, 3, 32, 32)
+              and tensors["test_labels"].shape == (test_size,))
     except Exception:  # any unreadable cache is simply rebuilt
         return None
     return tensors if ok else None
@@ -306,7 +310,8 @@ def _batch_arrays(path: Path) -> tuple[np.ndarray, np.ndarray]:
         raise DatasetError(f"CIFAR-10 file is not a CIFAR-10 batch (no data/labels): {path}")
     labels = np.asarray(labels)
     if data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != 3 * 32 * 32:
-        raise DatasetError(f"CIFAR-10 file has data of shape {data.shape} {data.dtype}, expected (N, 3072) uint8: {path}")
+        raise DatasetError(f"CIFAR-10 file has data of shape {data.shape} {data.dtype}, "
+                           f"expected (N, 3072) uint8: {path}")
     if labels.shape != (len(data),) or not np.issubdtype(labels.dtype, np.integer):
         raise DatasetError(f"CIFAR-10 file has {labels.size} labels for {len(data)} images: {path}")
     if len(labels) and (labels.min() < 0 or labels.max() > 9):

@@ -188,8 +188,9 @@ class DatasetBrowser(QWidget):
         chosen = pool[torch.randperm(len(pool), generator=self._generator)[: self.rows * self.columns]]
         self.indices = chosen.tolist()
         c, h, w = self.dataset.image_shape
-        self.summary.setText(self.tr("{name}: {count} images in this split, {classes} classes, each {c}×{h}×{w}").format(
-            name=self.dataset.name, count=f"{len(labels):,}", classes=self.dataset.num_classes, c=c, h=h, w=w))
+        summary = self.tr("{name}: {count} images in this split, {classes} classes, each {c}×{h}×{w}")
+        self.summary.setText(summary.format(name=self.dataset.name, count=f"{len(labels):,}",
+                                            classes=self.dataset.num_classes, c=c, h=h, w=w))
         if not self.indices:
             self.grid.clear_images(self.tr("No images of this class in this split."))
             return

@@ -118,12 +118,13 @@ class DatasetDownloadWidget(QWidget):
         return self._job is not None
 
     def _show_idle(self) -> None:
-        if (self.data_dir / CIFAR10_DIRNAME).is_dir():
-            self.status.setText(self.tr("CIFAR-10 is in the data folder: {folder}").format(folder=self.data_dir / CIFAR10_DIRNAME))
+        folder = self.data_dir / CIFAR10_DIRNAME
+        if folder.is_dir():
+            self.status.setText(self.tr("CIFAR-10 is in the data folder: {folder}").format(folder=folder))
             self.download_button.setText(self.tr("Download again"))
         else:
-            self.status.setText(self.tr("CIFAR-10 is not in the data folder yet (a 163 MB download into {folder}).").format(
-                folder=self.data_dir))
+            text = self.tr("CIFAR-10 is not in the data folder yet (a 163 MB download into {folder}).")
+            self.status.setText(text.format(folder=self.data_dir))
             self.download_button.setText(self.tr("Download CIFAR-10"))
 
     def start(self) -> None:
