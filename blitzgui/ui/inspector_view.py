@@ -16,7 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget, QSpinBox, QTableView, QTabWidget,
+    QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget, QSizePolicy, QSpinBox, QTableView, QTabWidget,
     QVBoxLayout, QWidget,
 )
 
@@ -99,7 +99,7 @@ class SlicePicker(QWidget):
         for combo in (self.rows_axis, self.cols_axis):
             combo.blockSignals(True)
             combo.clear()
-            combo.addItems([f"{axis} (size {size})" for axis, size in enumerate(shape)])
+            combo.addItems([self.tr("{axis} (size {size})").format(axis=axis, size=size) for axis, size in enumerate(shape)])
             combo.blockSignals(False)
         if len(shape) >= 2:
             self.rows_axis.setCurrentIndex(len(shape) - 2)
@@ -122,6 +122,7 @@ class SlicePicker(QWidget):
         while self.index_row.count():
             widget = self.index_row.takeAt(0).widget()
             if widget is not None:
+                widget.hide()  # at once: deleteLater() waits for the event loop
                 widget.deleteLater()
         self.index_boxes.clear()
         for axis, size in enumerate(self._shape):
@@ -185,12 +186,14 @@ class TensorInspector(QWidget):
         memory_layout.addWidget(self.sharers_list)
 
         self.picker = SlicePicker(self._render_current)
+        self.picker.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.view_note = QLabel()
         self.table_model = PlaneTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.table_model)
         self.table.setFont(mono)
         self.table.horizontalHeader().setDefaultSectionSize(72)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         self.heatmap = HeatmapView()
         self.histogram = pg.PlotWidget()
         self.histogram.setLabel("bottom", self.tr("value"))
@@ -288,6 +291,7 @@ class TensorInspector(QWidget):
             "tensor on the same memory": self.tr("tensor on the same memory"),
         }
         self.sharers_list.clear()
+        self.sharers_list.setVisible(bool(found))
         if not found:
             self.ownership_label.setText(own + " " + self.tr("No other name shares it: changing it changes nothing else."))
             return

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QToolButton,
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTabWidget, QToolButton,
     QVBoxLayout, QWidget,
 )
 
 from blitzgui.ui.op_catalog import GROUPS, OPS, OPS_BY_KEY, Op, code, fresh_name
 
-COLUMNS = 5  # buttons per line inside a group
+COLUMNS = 7  # buttons per line inside a group
 
 
 class OpButtons(QWidget):
@@ -32,10 +32,12 @@ class OpButtons(QWidget):
         self.buttons: dict[str, QToolButton] = {}
         group_titles = {"create": self.tr("Create"), "shape": self.tr("Shape"), "math": self.tr("Math"),
                         "device": self.tr("Device")}
-        row = QHBoxLayout()
+        self.groups = QTabWidget()  # one tab per group keeps the panel narrow
+        self.groups.setDocumentMode(True)
         for group in GROUPS:
-            box = QGroupBox(group_titles[group])
-            lines = QVBoxLayout(box)
+            page = QWidget()
+            lines = QVBoxLayout(page)
+            lines.setContentsMargins(2, 2, 2, 2)
             lines.setSpacing(2)
             line = QHBoxLayout()
             for op in (o for o in OPS if o.group == group):
@@ -51,8 +53,8 @@ class OpButtons(QWidget):
                 self.buttons[op.key] = button
             line.addStretch(1)
             lines.addLayout(line)
-            row.addWidget(box)
-        row.addStretch(1)
+            lines.addStretch(1)
+            self.groups.addTab(page, group_titles[group])
 
         self.form_box = QGroupBox(self.tr("Arguments"))
         self.form = QFormLayout()
@@ -72,10 +74,10 @@ class OpButtons(QWidget):
         form_row = QHBoxLayout(self.form_box)
         form_row.addLayout(self.form, 2)
         form_row.addLayout(side, 3)
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
-        layout.addWidget(self.form_box)
+        layout.addWidget(self.groups, 2)
+        layout.addWidget(self.form_box, 3)
         self.form_box.setVisible(False)
         self.run_button.setEnabled(False)
 

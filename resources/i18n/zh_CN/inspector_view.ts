@@ -23,6 +23,10 @@
         <translation>列：轴</translation>
     </message>
     <message>
+        <source>{axis} (size {size})</source>
+        <translation>{axis}（大小 {size}）</translation>
+    </message>
+    <message>
         <source>axis {}: </source>
         <translation>轴 {}：</translation>
     </message>

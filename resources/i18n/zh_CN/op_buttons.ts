@@ -60,7 +60,7 @@
         <translation>单位矩阵</translation>
     </message>
     <message>
-        <source>A tensor sharing a NumPy array's memory</source>
+        <source>A tensor sharing a NumPy array&apos;s memory</source>
         <translation>与 NumPy 数组共享内存的张量</translation>
     </message>
     <message>
