@@ -254,3 +254,41 @@ def test_storage_view_follows_new_and_deleted_sharers(window, panel):
     assert panel.inspector.sharer_names == set()
     window.execute("x = 3")
     assert panel.inspector.name == "" and not panel.inspector.isEnabled()
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "torch.tensor([[1., float('nan')], [float('inf'), -float('inf')]])",
+        "torch.full((3, 3), float('nan'))",
+        "torch.randint(0, 10, (4, 5))",
+        "torch.rand(3, 4) > 0.5",
+        "torch.randn(3, 4, dtype=torch.complex64)",
+        "torch.randn(3, 8, 8).half()",
+        "torch.randn(3, 8, 8).bfloat16()",
+        "torch.zeros(3, 8, 8, device='meta')",
+        "torch.eye(3).to_sparse()",
+        "torch.tensor(3.5)",
+        "torch.zeros(0, 4)",
+        "np.arange(12).reshape(3, 4).T",
+        "np.array(['a', 'b'])",
+    ],
+)
+def test_every_tab_copes_with_unusual_tensors(window, panel, code):
+    window.execute(f"odd = {code}")
+    assert panel.console.last_result.success
+    panel.variables.select("odd")
+    for tab in range(4):
+        if panel.inspector.tabs.isTabEnabled(tab):
+            panel.inspector.tabs.setCurrentIndex(tab)  # warnings are errors here: none may appear
+    assert panel.inspector.title.text()
+
+
+def test_context_menu_hands_a_tensor_to_the_autograd_panel(window, panel):
+    window.execute("w = torch.ones(2, requires_grad=True)\nloss = (w * 3).sum()\nplain = torch.ones(2)")
+    assert len(panel.variables.context_menu("plain").actions()) == 2  # no graph to show
+    followed = []
+    window.session.on("follow_tensor", lambda tensor, label: followed.append((tensor, label)))
+    panel.variables.context_menu("loss").actions()[2].trigger()
+    assert followed[0][0] is window.session.namespace["loss"] and followed[0][1] == "loss"
+    assert window.current_panel() == "autograd"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import torch
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import QApplication, QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem, QWidget
@@ -129,7 +130,19 @@ class VariableList(QTreeWidget):
         copy.triggered.connect(lambda: self.copy_repr(name))
         menu.addAction(delete)
         menu.addAction(copy)
+        value = self.session.namespace.get(name)
+        if isinstance(value, torch.Tensor) and (value.requires_grad or value.grad_fn is not None):
+            graph = QAction(self.tr("Show its autograd graph"), menu)
+            graph.triggered.connect(lambda: self.follow_tensor(name))
+            menu.addAction(graph)
         return menu
+
+    def follow_tensor(self, name: str) -> None:
+        """Hand the tensor to the Autograd panel (through the session's events) and show it."""
+        value = self.session.namespace.get(name)
+        if isinstance(value, torch.Tensor):
+            self.session.emit("follow_tensor", value, name)
+            self.session.emit("show_panel", "autograd")
 
     def copy_repr(self, name: str) -> None:
         value = self.session.namespace.get(name)

@@ -47,5 +47,9 @@
         <source>Copy repr</source>
         <translation>复制 repr</translation>
     </message>
+    <message>
+        <source>Show its autograd graph</source>
+        <translation>显示它的自动求导图</translation>
+    </message>
 </context>
 </TS>
