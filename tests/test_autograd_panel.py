@@ -235,3 +235,22 @@ def test_shutdown_while_a_layout_runs_does_not_hang(shown, qtbot):
     start = time.perf_counter()
     window.close()
     assert time.perf_counter() - start < 15
+
+
+def test_hover_tooltip_zoom_and_fit(shown, qtbot):
+    window, panel = shown
+    run_and_draw(qtbot, window, panel, BLITZ)
+    leaf = box_by_text(panel, "AccumulateGrad", "x")
+    panel.view.centerOn(leaf)
+    qtbot.mouseMove(panel.view.viewport(), panel.view.mapFromScene(leaf.sceneBoundingRect().center()))
+    qtbot.waitUntil(lambda: "tensor: x" in leaf.toolTip(), timeout=3000)
+    assert "requires_grad: True" in leaf.toolTip()
+    scale = panel.view.transform().m11()
+    panel.view.zoom(2.0)
+    assert panel.view.transform().m11() == pytest.approx(scale * 2)
+    _button(panel, "Fit").click()
+    assert panel.view.transform().m11() == pytest.approx(scale, rel=0.05)  # scroll bars may come and go
+    with qtbot.waitSignal(panel.view_updated):
+        panel.depth_spin.setValue(2)  # not collapsed: changing the depth alone redraws nothing...
+        panel.collapse_check.setChecked(True)  # ... until collapsing; the blitz tensors have no modules
+    assert panel.mode == FULL and len(panel.view.boxes) == 5

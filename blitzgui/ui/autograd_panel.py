@@ -107,6 +107,14 @@ class AutogradPanel(QWidget):
         self._pool.setMaxThreadCount(1)
         self._bridge = _LayoutBridge(self)
         self._bridge.finished.connect(self._layout_finished)
+        self._detail_names = {
+            "node": self.tr("node"), "kind": self.tr("kind"), "tensor": self.tr("tensor"), "module": self.tr("module"),
+            "shape": self.tr("shape"), "dtype": self.tr("dtype"), "requires_grad": "requires_grad", "grad": "grad",
+            "note": self.tr("note"), "nodes": self.tr("nodes"), "ops": self.tr("ops"),
+            "parameters": self.tr("parameters"), "frozen": self.tr("frozen"),
+        }
+        self._kind_names = {"root": self.tr("followed tensor"), "op": self.tr("operation"),
+                            "leaf": self.tr("leaf, requires grad"), "frozen": self.tr("leaf, frozen")}
         self._build_ui()
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
@@ -430,7 +438,12 @@ class AutogradPanel(QWidget):
         rows = group_details(self.graph, self.view.projection.members[box])
         lines = []
         for key, value in rows:
-            style = ' style="color:#b00020"' if value == "freed by backward()" else ""
+            key = self._detail_names.get(key) or (
+                self.tr("saved {}").format(key.removeprefix("saved ")) if key.startswith("saved ") else key)
+            value = self._kind_names.get(value, value) if key == self._detail_names["kind"] else value
+            style = ""
+            if value == "freed by backward()":  # saved tensors released by backward(): in red
+                style, value = ' style="color:#b00020"', self.tr("freed by backward()")
             lines.append(f"<tr><td><b>{html.escape(key)}</b></td><td{style}>{html.escape(value)}</td></tr>")
         self.details.setHtml("<table cellspacing='4'>" + "".join(lines) + "</table>")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from PySide6.QtCore import QBuffer, QByteArray, QElapsedTimer, QIODevice, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QBuffer, QCoreApplication, QByteArray, QElapsedTimer, QIODevice, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -58,7 +58,10 @@ class NodeBox(QGraphicsRectItem):
     def __init__(self, box: int, graph: AutogradGraph, members: list[int], rect: QRectF):
         super().__init__(rect)
         self.box, self.graph, self.members = box, graph, members
-        self.lines = [line for line in box_text(graph, members) if line]
+        first, second = box_text(graph, members)
+        if len(members) > 1:  # a module: its name and how many nodes it holds
+            second = QCoreApplication.translate("AutogradView", "{} nodes").format(len(members))
+        self.lines = [line for line in (first, second) if line]
         self.kind = OP
         self.traversed = self.matched = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)

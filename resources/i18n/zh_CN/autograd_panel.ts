@@ -56,6 +56,50 @@
         <translation>跟踪的张量</translation>
     </message>
     <message>
+        <source>node</source>
+        <translation>节点</translation>
+    </message>
+    <message>
+        <source>kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>tensor</source>
+        <translation>张量</translation>
+    </message>
+    <message>
+        <source>module</source>
+        <translation>模块</translation>
+    </message>
+    <message>
+        <source>shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <source>dtype</source>
+        <translation>数据类型</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>nodes</source>
+        <translation>节点数</translation>
+    </message>
+    <message>
+        <source>ops</source>
+        <translation>运算</translation>
+    </message>
+    <message>
+        <source>parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>frozen</source>
+        <translation>已冻结</translation>
+    </message>
+    <message>
         <source>operation</source>
         <translation>运算</translation>
     </message>
@@ -142,6 +186,14 @@
     <message>
         <source>Too large to draw in full: showing the {} nodes nearest the root ({} hidden).</source>
         <translation>图太大，无法完整绘制：显示离根最近的 {} 个节点（隐藏 {} 个）。</translation>
+    </message>
+    <message>
+        <source>saved {}</source>
+        <translation>保存的 {}</translation>
+    </message>
+    <message>
+        <source>freed by backward()</source>
+        <translation>已被 backward() 释放</translation>
     </message>
     <message>
         <source>No node matches '{}'.</source>
