@@ -185,6 +185,8 @@ def test_leaf_grad_and_frozen_show_live():
 def test_large_tensor_summary_is_shape_and_norm():
     assert summarize_tensor(torch.ones(10, 10)) == "shape (10, 10), norm 10"
     assert summarize_tensor(torch.tensor([1.0, 2.0])) == "[1.0, 2.0] shape (2,)"
+    assert summarize_tensor(torch.tensor([1.0, 2.0]), short=True) == "[1.0, 2.0]"
+    assert summarize_tensor(torch.ones(10, 10), short=True) == "norm 10"
 
 
 def test_traversal_watch_marks_only_the_nodes_backward_went_through():
@@ -331,6 +333,13 @@ def test_nodes_of_a_layer_never_overlap():
     for xs in by_layer.values():
         xs.sort()
         assert all(b - a >= 1 - 1e-9 for a, b in zip(xs, xs[1:]))
+
+
+def test_traversal_guess_includes_a_root_that_saved_nothing_to_free():
+    ns = blitz_y_z_out()  # MeanBackward0 saves only sizes
+    graph = build_graph(ns["out"], ns)
+    ns["out"].backward()
+    assert graph.traversed(set()) == set(range(5))
 
 
 def test_traversal_guess_for_a_backward_no_hook_saw():

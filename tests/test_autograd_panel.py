@@ -76,6 +76,7 @@ def test_follows_the_latest_result_and_shows_grads_and_traversal_after_backward(
 
     window.execute("out.backward()")  # changes no name: the panel notices by itself
     qtbot.waitUntil(lambda: all(item.traversed for item in panel.view.boxes), timeout=5000)
+    assert leaf.grad_line == "grad [4.5, 4.5, 4.5, 4.5]"  # drawn in the box
     click(qtbot, panel.view, leaf)
     assert panel.view.selected_box() == leaf.box
     assert "[4.5, 4.5, 4.5, 4.5] shape (2, 2)" in panel.details.toPlainText()

@@ -53,16 +53,18 @@ def describe_value(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def summarize_tensor(tensor: torch.Tensor | None) -> str:
-    """Values for a small tensor, shape and norm for a large one (a `.grad`, a leaf)."""
+def summarize_tensor(tensor: torch.Tensor | None, short: bool = False) -> str:
+    """Values for a small tensor, shape and norm for a large one (a `.grad`, a leaf); `short`
+    leaves the shape out (it fits in a box of the graph)."""
     if tensor is None:
         return "None"
     shape = tuple(tensor.shape)
     if tensor.numel() <= SMALL_TENSOR:
         values = tensor.detach().cpu().reshape(-1).tolist()
-        return f"{[round(v, 4) if isinstance(v, float) else v for v in values]} shape {shape}"
+        text = str([round(v, 4) if isinstance(v, float) else v for v in values])
+        return text if short else f"{text} shape {shape}"
     norm = tensor.detach().float().norm().item()
-    return f"shape {shape}, norm {norm:.4g}"
+    return f"norm {norm:.4g}" if short else f"shape {shape}, norm {norm:.4g}"
 
 
 @dataclass
@@ -193,12 +195,20 @@ class AutogradGraph:
         for a, b in self.edges:
             parents[b].append(a)
         result: set[int] = set()
-        for i in reversed(forward_order(self)):  # every consumer before what it consumes
+        order = forward_order(self)
+        for i in reversed(order):  # every consumer before what it consumes
             evidence = i in hooked or self._leaves_evidence(i)
             if evidence is None:  # nothing freed can tell: go by the consumers
                 evidence = any(p in result for p in parents[i])
             if evidence:
                 result.add(i)
+        # A root that saved nothing to free (MeanBackward0 keeps only sizes) was passed when
+        # what it consumes was.
+        children = self.children()
+        for i in order:
+            if not parents[i] and i not in result and self._leaves_evidence(i) is None:
+                if any(c in result for c in children[i]):
+                    result.add(i)
         return result
 
     def _leaves_evidence(self, index: int) -> bool | None:
@@ -469,9 +479,9 @@ class _Marker:
 
 
 # -- the blitz's Q = 3a^3 - b^2 example ------------------------------------------------------------
-BLITZ_Q_CODE = (
-    "a = torch.tensor([2., 3.], requires_grad=True)\n"
-    "b = torch.tensor([6., 4.], requires_grad=True)\n"
+BLITZ_Q_CODE = (  # run with `device` set to the app's device
+    "a = torch.tensor([2., 3.], requires_grad=True, device=device)\n"
+    "b = torch.tensor([6., 4.], requires_grad=True, device=device)\n"
     "Q = 3*a**3 - b**2"
 )
 

@@ -75,6 +75,8 @@ class _LayoutJob(QRunnable):
             return
         except Exception as error:  # reported in the panel, never lost in a thread
             result = error
+        finally:
+            self.args = None  # the namespace copy must not keep the learner's objects alive
         self.bridge.finished.emit(self.generation, result)
 
 
@@ -142,7 +144,7 @@ class AutogradPanel(QWidget):
         self.depth_spin.setRange(1, 4)
         self.depth_spin.setPrefix(self.tr("depth "))
         self.depth_spin.setToolTip(self.tr("How many levels of submodules stay separate when collapsed"))
-        self.depth_spin.valueChanged.connect(lambda _value: self.collapse_check.isChecked() and self._relayout())
+        self.depth_spin.valueChanged.connect(self._depth_changed)
         fit = QPushButton(self.tr("Fit"))
         fit.clicked.connect(lambda: self.view.fit())
         export = QToolButton()
@@ -190,7 +192,7 @@ class AutogradPanel(QWidget):
         self.view.box_clicked.connect(self._show_details)
         self.view.drawn.connect(self._drawn)
         self.details = QTextBrowser()
-        self.details.setPlaceholderText(self.tr("Click a node to see what it saved for backward, its tensor and its .grad."))
+        self.details.setPlaceholderText(self.tr("Click a node for its details"))
 
         side = QWidget()
         side_layout = QVBoxLayout(side)
@@ -338,6 +340,10 @@ class AutogradPanel(QWidget):
         self._job.setAutoDelete(False)
         self._pool.start(self._job)
 
+    def _depth_changed(self, _depth: int) -> None:
+        if self.collapse_check.isChecked():
+            self._relayout()
+
     def _relayout(self) -> None:
         target = self._target()
         if isinstance(target, tuple):
@@ -346,6 +352,7 @@ class AutogradPanel(QWidget):
     def _layout_finished(self, generation: int, result: Any) -> None:
         if generation != self._generation:
             return  # a newer request superseded this one
+        self._job = None
         self._close_watch()
         if isinstance(result, Exception):
             self.graph = None
@@ -501,7 +508,7 @@ class AutogradPanel(QWidget):
 
     # -- the Q = 3a^3 - b^2 example ------------------------------------------------------------
     def create_q_example(self) -> None:
-        values: dict[str, Any] = {"torch": torch}
+        values: dict[str, Any] = {"torch": torch, "device": self.context.device.device}
         exec(BLITZ_Q_CODE, values)  # fixed code, shown in the button's tooltip
         self._pinned = None
         self._event_tensor = None

@@ -35,12 +35,13 @@ from blitzgui.core.autograd_graph import (
     box_kind,
     box_text,
     group_details,
+    summarize_tensor,
 )
 from blitzgui.core.graph_layout import Layout
 
 KIND_COLOURS = {ROOT: "#f4a261", OP: "#dfe7f2", LEAF: "#8fd694", FROZEN: "#c8c8c8", MODULE: "#cdb4ff"}
-BOX_W, BOX_H = 170.0, 42.0
-X_STEP, Y_STEP = 195.0, 86.0  # pixels per layout unit across, per layer down
+BOX_W, BOX_H = 170.0, 50.0  # room for three lines: op, name, a leaf's .grad
+X_STEP, Y_STEP = 195.0, 94.0  # pixels per layout unit across, per layer down
 SLICE_MS = 15  # longest stretch the GUI thread spends adding items before it handles events
 MAX_EXPORT_SIDE = 12000  # pixels: a PNG of a huge graph is scaled down to stay below this
 
@@ -62,6 +63,7 @@ class NodeBox(QGraphicsRectItem):
         if len(members) > 1:  # a module: its name and how many nodes it holds
             second = QCoreApplication.translate("AutogradView", "{} nodes").format(len(members))
         self.lines = [line for line in (first, second) if line]
+        self.grad_line = ""
         self.kind = OP
         self.traversed = self.matched = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -96,8 +98,9 @@ class NodeBox(QGraphicsRectItem):
         painter.setPen(QColor("#111111"))
         metrics = painter.fontMetrics()
         height = metrics.height()
-        top = rect.center().y() - height * len(self.lines) / 2
-        for row, text in enumerate(self.lines):
+        lines = self.lines + ([self.grad_line] if self.grad_line else [])
+        top = rect.center().y() - height * len(lines) / 2
+        for row, text in enumerate(lines):
             line = QRectF(rect.left() + 4, top + row * height, rect.width() - 8, height)
             elided = metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, int(line.width()))
             painter.drawText(line, Qt.AlignmentFlag.AlignCenter, elided)
@@ -200,7 +203,10 @@ class AutogradView(QGraphicsView):
         for item, members in zip(self.boxes, self.projection.members):
             item.kind = box_kind(self.graph, members)
             item.traversed = any(i in traversed for i in members)
+            leaf = self.graph.nodes[members[0]].variable if len(members) == 1 else None
+            item.grad_line = "" if leaf is None or leaf.grad is None else "grad " + summarize_tensor(leaf.grad, short=True)
             item.restyle()
+            item.update()
 
     def set_matches(self, boxes: set[int]) -> None:
         for item in self.boxes:

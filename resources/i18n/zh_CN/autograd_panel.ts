@@ -120,8 +120,8 @@
         <translation>蓝色边框：backward() 经过的节点</translation>
     </message>
     <message>
-        <source>Click a node to see what it saved for backward, its tensor and its .grad.</source>
-        <translation>点击节点，查看它为反向传播保存的值、对应张量及其 .grad。</translation>
+        <source>Click a node for its details</source>
+        <translation>点击节点查看详情</translation>
     </message>
     <message>
         <source>Try it: Q = 3a³ − b²</source>
