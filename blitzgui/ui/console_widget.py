@@ -11,9 +11,13 @@ than nested. The kernel opens no network port: messages pass through in-memory q
 
 from __future__ import annotations
 
+import os
 import signal
 from pathlib import Path
 from typing import Any
+
+# Before ipykernel pulls in debugpy: silences its frozen-modules warning (PLATFORM-NOTES.md).
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 from IPython.core.profiledir import ProfileDir
 from ipykernel.inprocess.ipkernel import InProcessInteractiveShell, InProcessKernel

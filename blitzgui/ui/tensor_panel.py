@@ -157,3 +157,20 @@ class TensorPanel(QWidget):
         self.variables.detach()
         self._unsubscribe()
         self.console.shutdown()
+
+
+if __name__ == "__main__":  # the panel on its own: python -m blitzgui.ui.tensor_panel
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    from blitzgui.core.devices import resolve_device
+    from blitzgui.core.paths import default_data_dir
+    from blitzgui.core.session import Session
+
+    app = QApplication(sys.argv)
+    panel = TensorPanel(AppContext(Session(), resolve_device("auto"), default_data_dir()))
+    panel.resize(1300, 800)
+    panel.show()
+    app.aboutToQuit.connect(panel.shutdown)
+    sys.exit(app.exec())
