@@ -8,6 +8,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from blitzgui.core.autograd_graph import (
+    auto_depth,
     FROZEN,
     LEAF,
     MODULE,
@@ -237,6 +238,7 @@ def test_collapse_by_module_covers_every_node_once_and_keeps_the_root_alone():
     assert len(projection.members) < 15 and box_kind(graph, projection.members[1]) == MODULE
     layer1 = next(m for m in projection.members if graph.nodes[m[0]].module.startswith("net.layer1"))
     assert dict(group_details(graph, layer1))["module"] == "net.layer1"
+    assert auto_depth(graph) == 1
     deeper = collapse_by_module(graph, depth=2)
     assert len(deeper.members) > len(projection.members)
     assert all(a != b for a, b in projection.edges)

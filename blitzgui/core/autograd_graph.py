@@ -378,6 +378,15 @@ def collapse_by_module(graph: AutogradGraph, depth: int = 1) -> Projection:
     return _project(graph, groups)
 
 
+def auto_depth(graph: AutogradGraph, boxes: int = 8, deepest: int = 4) -> int:
+    """The shallowest collapse depth that gives at least `boxes` boxes: depth 1 is right for a
+    resnet (conv1, layer1, ...), depth 2 for a densenet (all of it lives in `features`)."""
+    for depth in range(1, deepest):
+        if len(collapse_by_module(graph, depth).members) >= boxes:
+            return depth
+    return deepest
+
+
 def nearest_to_root(graph: AutogradGraph, limit: int) -> Projection:
     """The `limit` nodes closest to the root (breadth first): a readable view of a huge graph."""
     children = graph.children()
@@ -559,12 +568,14 @@ def plan_view(graph: AutogradGraph, collapse: bool, depth: int = 1, max_cost: in
 
     A graph too large to draw in full is collapsed by module when it has modules, and cut to
     the nodes nearest the root otherwise (or when even the collapsed view is too large).
-    A costly layout runs in `process` when one is given.
+    A costly layout runs in `process` when one is given. `depth` 0 picks it with `auto_depth`.
     """
 
     def too_large(p: Projection) -> bool:
         return len(p.members) > MAX_DRAWN_NODES or layout_cost(len(p.members), p.edges) > max_cost
 
+    if depth == 0 and graph.has_modules():
+        depth = auto_depth(graph)
     mode, projection = FULL, full_projection(graph)
     if collapse and graph.has_modules():
         mode, projection = COLLAPSED, collapse_by_module(graph, depth)

@@ -37,6 +37,7 @@ from blitzgui.core.autograd_graph import (
     AUTO_COLLAPSED,
     BLITZ_Q_CODE,
     COLLAPSED,
+    FULL,
     MAX_DRAWN_NODES,
     TRUNCATED,
     AutogradGraph,
@@ -141,8 +142,9 @@ class AutogradPanel(QWidget):
         self.collapse_check.setToolTip(self.tr("Draw one box per module of an nn.Module, so large models stay readable"))
         self.collapse_check.toggled.connect(self._relayout)
         self.depth_spin = QSpinBox()
-        self.depth_spin.setRange(1, 4)
+        self.depth_spin.setRange(0, 4)
         self.depth_spin.setPrefix(self.tr("depth "))
+        self.depth_spin.setSpecialValueText(self.tr("depth: auto"))
         self.depth_spin.setToolTip(self.tr("How many levels of submodules stay separate when collapsed"))
         self.depth_spin.valueChanged.connect(self._depth_changed)
         fit = QPushButton(self.tr("Fit"))
@@ -382,6 +384,8 @@ class AutogradPanel(QWidget):
     def _status_text(self) -> str:
         graph, projection = self.graph, self.view.projection
         text = self.tr("{}: {} nodes, {} edges.").format(graph.label, len(graph), len(graph.edges))
+        if self.mode == FULL and graph.has_modules() and len(graph) > 300:
+            text += " " + self.tr("Tip: tick 'Collapse by module' for an overview.")
         if self.mode == COLLAPSED:
             text += " " + self.tr("Collapsed into {} boxes by module.").format(len(projection.members))
         elif self.mode == AUTO_COLLAPSED:

@@ -112,6 +112,10 @@
         <translation>叶子，已冻结</translation>
     </message>
     <message>
+        <source>depth: auto</source>
+        <translation>深度：自动</translation>
+    </message>
+    <message>
         <source>module (collapsed)</source>
         <translation>模块（已折叠）</translation>
     </message>
@@ -174,6 +178,10 @@
     <message>
         <source>{}: {} nodes, {} edges.</source>
         <translation>{}：{} 个节点，{} 条边。</translation>
+    </message>
+    <message>
+        <source>Tip: tick 'Collapse by module' for an overview.</source>
+        <translation>提示：勾选“按模块折叠”可查看概览。</translation>
     </message>
     <message>
         <source>Collapsed into {} boxes by module.</source>
