@@ -255,3 +255,15 @@ def test_hover_tooltip_zoom_and_fit(shown, qtbot):
         panel.depth_spin.setValue(2)  # not collapsed: changing the depth alone redraws nothing...
         panel.collapse_check.setChecked(True)  # ... until collapsing; the blitz tensors have no modules
     assert panel.mode == FULL and len(panel.view.boxes) == 5
+
+
+def test_unrelated_cells_do_not_rebuild_the_graph(shown, qtbot, monkeypatch):
+    window, panel = shown
+    run_and_draw(qtbot, window, panel, BLITZ)
+    starts = []
+    original = panel._start_layout
+    monkeypatch.setattr(panel, "_start_layout", lambda *args: starts.append(args) or original(*args))
+    window.execute("n = 3\nt = torch.zeros(2)")  # no grad_fn: the followed graph stays
+    assert starts == [] and box_by_text(panel, "MeanBackward0", "out")
+    run_and_draw(qtbot, window, panel, "out = z.sum()")  # the followed name rebound: rebuilt
+    assert len(starts) == 1 and box_by_text(panel, "SumBackward0", "out")

@@ -324,8 +324,9 @@ class AutogradPanel(QWidget):
             self._show_message(target)
             return
         tensor, label = target
-        if not rebuild and tensor is self._shown_tensor and tensor.grad_fn is self._shown_fn and self.graph is not None:
-            self._refresh_states()
+        if not rebuild and tensor is self._shown_tensor and tensor.grad_fn is self._shown_fn:
+            if self.graph is not None and self._job is None and not self.view.busy:  # drawn, not being redrawn
+                self._refresh_states()
             return
         self._start_layout(tensor, label)
 
