@@ -183,3 +183,14 @@ def test_array_watch_finds_in_place_numpy_changes():
     assert watch.changed(ns) == {"a"}
     ns["a"] = np.ones(3)  # rebound, not changed in place: detect_changes' business
     assert watch.changed(ns) == set()
+
+
+def test_resolve_paths_into_modules():
+    net = nn.Sequential(nn.Linear(2, 2))
+    ns = {"net": net, "x": torch.zeros(1)}
+    assert tensors.resolve(ns, "net.0.weight") is net[0].weight
+    assert tensors.resolve(ns, "x") is ns["x"]
+    assert tensors.resolve(ns, "gone") is None
+    assert tensors.resolve(ns, "x.T") is None  # only module attributes are followed
+    assert [n for n, _ in tensors.module_tensors(net)] == ["0.weight", "0.bias"]
+    assert storage.sharers({"a": ns["x"], "b": ns["x"]}, "a")[0].relation == "the same object, another name"

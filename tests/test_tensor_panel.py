@@ -292,3 +292,17 @@ def test_context_menu_hands_a_tensor_to_the_autograd_panel(window, panel):
     panel.variables.context_menu("loss").actions()[2].trigger()
     assert followed[0][0] is window.session.namespace["loss"] and followed[0][1] == "loss"
     assert window.current_panel() == "autograd"
+
+
+def test_a_module_row_expands_into_inspectable_parameters(window, panel):
+    window.execute("net = nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2))\nw = net[0].weight")
+    item = panel.variables.items["net"]
+    children = [item.child(i).text(0) for i in range(item.childCount())]
+    assert "net.0.weight" in children and "net.1.running_mean" in children
+    panel.variables.select("net.0.weight")
+    assert panel.inspector.name == "net.0.weight"
+    assert panel.inspector.detail_labels["shape"].text() == "(2, 3)"
+    assert panel.inspector.sharer_names == {"w"}  # the same Parameter under another name
+    assert [a.text() for a in panel.variables.context_menu("net.0.weight").actions()][0] == "Copy repr"
+    window.execute("net = nn.Linear(1, 1)")  # rebound: the inspected parameter is gone
+    assert panel.inspector.name == ""

@@ -57,6 +57,8 @@ class Sharer:
 
 def relation(value: Any, other: Any) -> str:
     """How `other` shares memory with `value`, for the storage view."""
+    if other is value:
+        return "the same object, another name"
     if isinstance(value, torch.Tensor) and isinstance(other, torch.Tensor):
         if other._base is value:
             return "view of it"
@@ -70,12 +72,13 @@ def relation(value: Any, other: Any) -> str:
     return "tensor on the same memory"
 
 
-def sharers(namespace: Mapping[str, Any], name: str, listed: Any = None) -> list[Sharer]:
-    """Every other name in `namespace` whose memory overlaps `name`'s, sorted by name.
+def sharers(namespace: Mapping[str, Any], name: str, listed: Any = None, value: Any = None) -> list[Sharer]:
+    """Every other name in `namespace` whose memory overlaps that of `name`, sorted by name.
 
-    `listed(name, value)` picks the names to consider (e.g. leave out IPython's `_` cache).
+    `listed(name, value)` picks the names to consider (e.g. leave out IPython's `_` cache);
+    `value` is given when `name` is not a key itself (a module's parameter, `net.fc.weight`).
     """
-    value = namespace[name]
+    value = namespace[name] if value is None else value
     mine = extent(value)
     if mine is None:
         return []

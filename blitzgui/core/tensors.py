@@ -9,6 +9,7 @@ they leave the device, and nothing converts a whole large tensor to Python objec
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +72,26 @@ def summarize(name: str, value: Any) -> VariableSummary:
             str(any(p.requires_grad for p in parameters)), "", module_bytes(value),
         )
     raise TypeError(f"{name} is a {type(value).__name__}, not a tensor, array or module")
+
+
+MAX_MODULE_TENSORS = 300  # a module row lists at most this many parameters and buffers
+
+
+def module_tensors(module: nn.Module) -> list[tuple[str, torch.Tensor]]:
+    """A module's parameters and buffers by dotted name (`conv1.weight`), capped."""
+    named = [*module.named_parameters(), *module.named_buffers()]
+    return named[:MAX_MODULE_TENSORS]
+
+
+def resolve(namespace: Mapping[str, Any], path: str) -> Any:
+    """The value behind a variable-list path: a name, or `net.conv1.weight`; None if gone."""
+    root, *attributes = path.split(".")
+    value = namespace.get(root)
+    for attribute in attributes:
+        if not isinstance(value, nn.Module):
+            return None
+        value = getattr(value, attribute, None)
+    return value
 
 
 def format_bytes(count: int) -> str:

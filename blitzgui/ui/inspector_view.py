@@ -239,8 +239,8 @@ class TensorInspector(QWidget):
         self.setEnabled(False)
 
     def inspect(self, name: str, namespace: Mapping[str, Any], changed: set[str] | None = None) -> None:
-        """Inspect `namespace[name]`; `changed` names the values the last cell changed."""
-        value = namespace.get(name)
+        """Inspect `name` (or a module's `net.fc.weight`); `changed`: what the last cell changed."""
+        value = tensors.resolve(namespace, name)
         if value is None:
             self.clear()
             return
@@ -280,9 +280,10 @@ class TensorInspector(QWidget):
             own = self.tr("{name} is a view: it uses memory owned by another object (no copy).").format(name=name)
         else:
             own = self.tr("{name} owns its memory.").format(name=name)
-        found = storage.sharers(self.namespace, name, listed=tensors.is_listed)
+        found = storage.sharers(self.namespace, name, listed=tensors.is_listed, value=value)
         self.sharer_names = {sharer.name for sharer in found}
         relations = {
+            "the same object, another name": self.tr("the same object, another name"),
             "view of it": self.tr("view of it"),
             "its base (it is a view of this)": self.tr("its base (it is a view of this)"),
             "view of the same base": self.tr("view of the same base"),

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from blitzgui.core.storage import ArrayWatch, extent
-from blitzgui.core.tensors import is_listed
+from blitzgui.core.tensors import is_listed, resolve
 from blitzgui.ui.console_widget import ConsoleWidget
 from blitzgui.ui.context import AppContext
 from blitzgui.ui.inspector_view import TensorInspector
@@ -123,15 +123,16 @@ class TensorPanel(QWidget):
         if not name:
             return
         changed = self.variables.changed_now
-        if name not in self.variables.items:
+        root = name.split(".")[0]  # `net` for a module's parameter `net.fc.weight`
+        if root not in self.variables.items:
             self.inspector.clear()
-        elif (name in changed or names & self.inspector.sharer_names
+        elif (root in changed or names & self.inspector.sharer_names
               or changed and self._shares_memory_with_inspected(changed)):
             # its values, or who shares its memory, changed
             self.inspector.inspect(name, self.session.namespace, self.variables.changed_last)
 
     def _shares_memory_with_inspected(self, names: set[str]) -> bool:
-        mine = extent(self.session.namespace.get(self.inspector.name))
+        mine = extent(resolve(self.session.namespace, self.inspector.name))
         return mine is not None and any(
             (theirs := extent(self.session.namespace.get(n))) is not None and mine.overlaps(theirs) for n in names
         )

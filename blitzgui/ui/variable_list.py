@@ -8,10 +8,11 @@ import torch
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import QApplication, QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem, QWidget
+from torch import nn
 
 from blitzgui.core import storage
 from blitzgui.core.session import Session
-from blitzgui.core.tensors import format_bytes, is_listed, summarize
+from blitzgui.core.tensors import format_bytes, is_listed, module_tensors, resolve, summarize
 
 CHANGED = QBrush(QColor("#fff3c4"))  # rows the last cell changed (directly or through shared memory)
 
@@ -33,7 +34,6 @@ class VariableList(QTreeWidget):
             self.tr("Name"), self.tr("Kind"), self.tr("Shape"), self.tr("dtype"), self.tr("Device"),
             self.tr("requires_grad"), self.tr("grad_fn"), self.tr("Memory"),
         ])
-        self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         self.setSortingEnabled(True)
         self.sortByColumn(0, Qt.SortOrder.AscendingOrder)
@@ -93,7 +93,21 @@ class VariableList(QTreeWidget):
         for column, text in enumerate(texts):
             item.setText(column, text)
             item.setBackground(column, CHANGED)
+        if isinstance(value, nn.Module):
+            self._fill_module_rows(item, name, value)
         item.setToolTip(0, self.tr("{name}: {kind} {shape}").format(name=name, kind=summary.kind, shape=summary.shape))
+
+    def _fill_module_rows(self, item: QTreeWidgetItem, name: str, module: nn.Module) -> None:
+        """A module row expands into its parameters and buffers, each one inspectable."""
+        item.takeChildren()
+        for path, tensor in module_tensors(module):
+            summary = summarize(f"{name}.{path}", tensor)
+            child = QTreeWidgetItem([
+                f"{name}.{path}", summary.kind, summary.shape, summary.dtype, summary.device,
+                summary.requires_grad, summary.grad_fn, format_bytes(summary.memory),
+            ])
+            child.setData(0, Qt.ItemDataRole.UserRole, f"{name}.{path}")
+            item.addChild(child)
 
     def _remove_row(self, name: str) -> None:
         self._ids.pop(name, None)
@@ -107,7 +121,12 @@ class VariableList(QTreeWidget):
         return item.data(0, Qt.ItemDataRole.UserRole) if item is not None and item.isSelected() else ""
 
     def select(self, name: str) -> None:
-        item = self.items.get(name)
+        """Select a row by name, or a module's parameter row by its path (`net.fc.weight`)."""
+        item = self.items.get(name.split(".")[0])
+        if item is not None and "." in name:
+            item.setExpanded(True)
+            item = next((item.child(i) for i in range(item.childCount())
+                         if item.child(i).data(0, Qt.ItemDataRole.UserRole) == name), None)
         if item is not None:
             self.setCurrentItem(item)
 
@@ -124,13 +143,14 @@ class VariableList(QTreeWidget):
 
     def context_menu(self, name: str) -> QMenu:
         menu = QMenu(self)
-        delete = QAction(self.tr("Delete {}").format(name), menu)
-        delete.triggered.connect(lambda: self.delete_requested.emit(name))
+        if "." not in name:  # a module's parameter is not deleted from here
+            delete = QAction(self.tr("Delete {}").format(name), menu)
+            delete.triggered.connect(lambda: self.delete_requested.emit(name))
+            menu.addAction(delete)
         copy = QAction(self.tr("Copy repr"), menu)
         copy.triggered.connect(lambda: self.copy_repr(name))
-        menu.addAction(delete)
         menu.addAction(copy)
-        value = self.session.namespace.get(name)
+        value = resolve(self.session.namespace, name)
         if isinstance(value, torch.Tensor) and (value.requires_grad or value.grad_fn is not None):
             graph = QAction(self.tr("Show its autograd graph"), menu)
             graph.triggered.connect(lambda: self.follow_tensor(name))
@@ -139,13 +159,13 @@ class VariableList(QTreeWidget):
 
     def follow_tensor(self, name: str) -> None:
         """Hand the tensor to the Autograd panel (through the session's events) and show it."""
-        value = self.session.namespace.get(name)
+        value = resolve(self.session.namespace, name)
         if isinstance(value, torch.Tensor):
             self.session.emit("follow_tensor", value, name)
             self.session.emit("show_panel", "autograd")
 
     def copy_repr(self, name: str) -> None:
-        value = self.session.namespace.get(name)
+        value = resolve(self.session.namespace, name)
         if value is not None:
             QApplication.clipboard().setText(repr(value))
 

@@ -94,6 +94,10 @@
         <translation>{name} 拥有自己的内存。</translation>
     </message>
     <message>
+        <source>the same object, another name</source>
+        <translation>同一个对象，另一个名称</translation>
+    </message>
+    <message>
         <source>view of it</source>
         <translation>它的视图</translation>
     </message>
