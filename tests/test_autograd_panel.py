@@ -12,6 +12,7 @@ from PySide6.QtGui import QImage
 
 from blitzgui.core.autograd_graph import COLLAPSED, FULL, MAX_DRAWN_NODES, TRUNCATED
 
+POLL_WAIT_MS = 700
 BLITZ = "x = torch.ones(2, 2, requires_grad=True)\ny = x + 2\nz = y * y * 3\nout = z.mean()"
 NET = """
 class Net(nn.Module):
@@ -267,3 +268,15 @@ def test_unrelated_cells_do_not_rebuild_the_graph(shown, qtbot, monkeypatch):
     assert starts == [] and box_by_text(panel, "MeanBackward0", "out")
     run_and_draw(qtbot, window, panel, "out = z.sum()")  # the followed name rebound: rebuilt
     assert len(starts) == 1 and box_by_text(panel, "SumBackward0", "out")
+
+
+def test_builder_show_graph_lands_here(window, qtbot):
+    # The Builder's "Show graph" sends "follow_tensor" and "show_panel": the panel appears with it.
+    window.show()
+    panel = window.panels["autograd"]
+    with qtbot.waitSignal(panel.view_updated, timeout=20_000):
+        assert window.panels["builder"].show_graph()
+    assert window.current_panel() == "autograd"
+    assert panel.graph is not None and panel.follow_combo.currentText() == panel.graph.label
+    assert {item.kind for item in panel.view.boxes} >= {"root", "op", "leaf"}
+    qtbot.wait(POLL_WAIT_MS)  # the poll and the tab's show event run on it without error

@@ -419,7 +419,7 @@ class AutogradPanel(QWidget):
         return (self.graph.state_key() if self.graph else (), traversed)
 
     def _poll_state(self) -> None:
-        if not self.isVisible():
+        if not self.isVisible() or self._job is not None:  # hidden, or a new graph is on its way
             return
         target = self._target()
         if not isinstance(target, tuple) or target[0] is not self._shown_tensor:
@@ -430,6 +430,8 @@ class AutogradPanel(QWidget):
             self._refresh_states()
 
     def _refresh_states(self) -> None:
+        if self.graph is None:
+            return
         self._state_key = self._current_state_key()
         hooked = set(self._watch.traversed) if self._watch else set()
         among = None
