@@ -190,14 +190,14 @@ class AutogradGraph:
         last rule.
         """
         if among is not None:
-            return {i for i in among if i in hooked or self._leaves_evidence(i)}
+            return {i for i in among if i in hooked or self._traversal_evidence(i)}
         parents: list[list[int]] = [[] for _ in self.nodes]
         for a, b in self.edges:
             parents[b].append(a)
         result: set[int] = set()
         order = forward_order(self)
         for i in reversed(order):  # every consumer before what it consumes
-            evidence = i in hooked or self._leaves_evidence(i)
+            evidence = i in hooked or self._traversal_evidence(i)
             if evidence is None:  # nothing freed can tell: go by the consumers
                 evidence = any(p in result for p in parents[i])
             if evidence:
@@ -206,12 +206,12 @@ class AutogradGraph:
         # what it consumes was.
         children = self.children()
         for i in order:
-            if not parents[i] and i not in result and self._leaves_evidence(i) is None:
+            if not parents[i] and i not in result and self._traversal_evidence(i) is None:
                 if any(c in result for c in children[i]):
                     result.add(i)
         return result
 
-    def _leaves_evidence(self, index: int) -> bool | None:
+    def _traversal_evidence(self, index: int) -> bool | None:
         node = self.nodes[index]
         if node.variable is not None:
             return node.variable.grad is not None
