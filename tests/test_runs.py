@@ -125,3 +125,27 @@ def test_a_whole_pickled_model_is_not_a_state_dict(tmp_path):
 def test_missing_checkpoint_file(tmp_path):
     with pytest.raises(CheckpointError, match="no such checkpoint"):
         load_checkpoint(tiny_model(), tmp_path / "nope.pth")
+
+
+def test_a_command_sent_while_the_job_sets_up_is_not_lost(tmp_path):
+    from blitzgui.core.runs import Loading, Started, training_job
+    from blitzgui.core.training import PAUSE, Paused, Progress
+
+    job = training_job(tiny_data, tiny_model(), "tiny", None, quick_config(), "cpu", RunStore(tmp_path))
+    assert isinstance(next(job), Loading)
+    assert isinstance(job.send(PAUSE), Started)
+    assert isinstance(job.send(None), Progress)  # the trainer's first report receives the PAUSE
+    assert isinstance(job.send(None), Paused)
+    assert job.send(STOP).status == "stopped"
+
+
+def test_a_job_with_bad_data_is_refused_and_saves_nothing(tmp_path):
+    from blitzgui.core.data import DatasetError
+    from blitzgui.core.runs import training_job
+
+    def missing():
+        raise DatasetError("Missing file: /data/cifar-10-batches-py/data_batch_1")
+
+    events = drain(training_job(missing, tiny_model(), "tiny", None, quick_config(), "cpu", RunStore(tmp_path)))
+    assert events[-1].status == "refused" and "data_batch_1" in events[-1].message
+    assert RunStore(tmp_path).runs() == []

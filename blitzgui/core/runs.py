@@ -182,3 +182,65 @@ def _save(run: Run, metrics: RunMetrics, model: nn.Module, status: str, message:
     run.save_metrics(metrics, status, message)
     if status != "diverged":  # NaN weights are not worth keeping; the curves are
         save_checkpoint(model, run.checkpoint_path)
+
+
+# -- a whole job, as the Training panel runs it on its worker thread --------------------------------
+@dataclass
+class Loading:
+    what: str
+
+
+@dataclass
+class Started:
+    """Training is about to begin: the panel plots `trainer.metrics` and keeps `data` for display."""
+
+    trainer: object  # Trainer
+    run: Run
+    data: object  # ImageDataset
+    device: str
+
+
+def training_job(
+    load_data,
+    model: nn.Module,
+    model_label: str,
+    spec_json: str | None,
+    config: TrainConfig,
+    device: str,
+    store: RunStore,
+    tensorboard: bool = False,
+):
+    """Load the data (`load_data()`, may raise DatasetError), check the model, then train and record.
+    Anything that stops it before training ends in Finished("refused", reason); nothing is saved."""
+    from blitzgui.core.data import DatasetError
+    from blitzgui.core.training import STOP, ConfigError, Trainer
+
+    # A command sent while the job is setting up is kept and handed to the trainer at its first yield.
+    pending = yield Loading("dataset")
+    if pending == STOP:
+        return
+    try:
+        data = load_data()
+        trainer = Trainer(model, data, config, device)
+    except (DatasetError, ConfigError) as error:
+        yield Finished("refused", str(error))
+        return
+    run = store.create(config, data.name, model_label, spec_json)
+    pending = (yield Started(trainer, run, data, device)) or pending
+    if pending == STOP:
+        run.save_metrics(trainer.metrics, "stopped", "stopped before the first batch")
+        yield Finished("stopped", "stopped before the first batch")
+        return
+    events = recorded(trainer.run(), run, trainer.metrics, trainer.model, tensorboard)
+    reply = None
+    try:
+        while True:
+            try:
+                event = events.send(reply)
+            except StopIteration:
+                return
+            reply = yield event
+            if pending is not None:
+                reply, pending = reply or pending, None
+    finally:
+        events.close()  # closed early (window closed): the recorder saves what there is

@@ -1,19 +1,525 @@
-"""Training panel (placeholder until its issue is built)."""
+"""Training panel: part 4 of the blitz in one click, with everything visible while it runs.
+
+The form builds a TrainConfig; Start hands a core `training_job` to a GeneratorWorker thread.
+The loop never touches a widget: the plots read the run's growing buffers on a 20 Hz timer, and
+the few events that change labels arrive as (thinned) signals.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QWidget
+import os
+from pathlib import Path
 
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from blitzgui.core.runs import Loading, RunStore, Started, training_job
+from blitzgui.core.training import (
+    OPTIMIZERS,
+    PAUSE,
+    RESUME,
+    SCHEDULERS,
+    STEP,
+    STOP,
+    ConfigError,
+    EpochEnd,
+    Finished,
+    Paused,
+    Progress,
+    SetLR,
+    TrainConfig,
+    seed_everything,
+)
 from blitzgui.ui.context import AppContext
-from blitzgui.ui.placeholder import PlaceholderPanel
+from blitzgui.ui.evaluation_view import EvaluationView
+from blitzgui.ui.training_plots import AccuracyPlot, LossPlot
+from blitzgui.ui.training_runs import RunsView
+from blitzgui.ui.workers import GeneratorWorker
+
+REPAINT_MS = 50  # plots redraw at 20 Hz from the buffers, never per step
+SHUTDOWN_WAIT_S = 15.0
 
 
-class TrainingPanel(PlaceholderPanel):
+def format_duration(seconds: float) -> str:
+    seconds = int(max(0, seconds))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def device_kind(device: str) -> str:
+    return "cpu" if device == "cpu" else "gpu"
+
+
+class TrainingPanel(QWidget):
+    # Emitted in the GUI thread (tests and other code can wait on them safely).
+    training_started = Signal()
+    training_finished = Signal(object)  # the Finished event
+
     def __init__(self, context: AppContext, parent: QWidget | None = None):
-        super().__init__(
-            QCoreApplication.translate("TrainingPanel", "Training"),
-            QCoreApplication.translate("TrainingPanel", "Train the CIFAR-10 classifier with live plots."),
-            parent,
-        )
+        super().__init__(parent)
         self.context = context
+        self.store = RunStore(context.data_dir)
+        self.worker: GeneratorWorker | None = None
+        self.trainer = None
+        self.run = None
+        self.data = None
+        self.paused = False
+        self.last_progress: Progress | None = None
+        self._datasets: dict[tuple, object] = {}  # loaded once per source, reused by later runs
+        self._extra_models: dict[str, tuple] = {}  # combo key -> (module, label, spec)
+        self._build()
+        self.timer = QTimer(self)
+        self.timer.setInterval(REPAINT_MS)
+        self.timer.timeout.connect(self._repaint)
+        context.session.on("train_model", self.take_model)
+        self._set_running(False)
+        self._update_speed_note()
+
+    # -- building ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        defaults = TrainConfig()
+        self.dataset = QComboBox()
+        self.dataset.addItem(self.tr("Built-in shapes (offline)"), "builtin")
+        self.dataset.addItem(self.tr("CIFAR-10 (data folder)"), "cifar10")
+        self.dataset.addItem(self.tr("Image folder…"), "folder")
+        self.folder = QLineEdit()
+        self.folder.setPlaceholderText(self.tr("folder with train/<class>/ and test/<class>/"))
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(self._browse_folder)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder)
+        folder_row.addWidget(browse)
+        self.folder_box = QWidget()
+        self.folder_box.setLayout(folder_row)
+        folder_row.setContentsMargins(0, 0, 0, 0)
+        self.dataset.currentIndexChanged.connect(self._dataset_changed)
+
+        self.model = QComboBox()
+        from blitzgui.core.layers import PRESETS
+
+        for name, (title, spec) in PRESETS.items():
+            if spec.input_shape[0] == 3:  # the part-3 Net takes 1-channel images, not these datasets
+                self.model.addItem(title, name)
+        self.model.addItem(self.tr("Network file (.json)…"), "file")
+        self.model_file = QLineEdit()
+        self.model_file.setPlaceholderText(self.tr("a network saved by the Builder"))
+        self.model_file.setVisible(False)
+        self.model.currentIndexChanged.connect(
+            lambda _i: self.model_file.setVisible(self.model.currentData() == "file"))
+
+        self.optimizer = QComboBox()
+        self.optimizer.addItems(OPTIMIZERS)
+        self.lr = QDoubleSpinBox(decimals=6, minimum=0.000001, maximum=1e6, value=defaults.lr)
+        self.lr.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+        self.lr.setToolTip(self.tr("Can be changed while training runs."))
+        self.lr.valueChanged.connect(self._lr_changed)
+        self.momentum = QDoubleSpinBox(decimals=3, minimum=0.0, maximum=0.999, singleStep=0.05, value=defaults.momentum)
+        self.weight_decay = QDoubleSpinBox(decimals=6, minimum=0.0, maximum=1.0, value=defaults.weight_decay)
+        self.weight_decay.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+        self.batch_size = QSpinBox(minimum=1, maximum=65536, value=defaults.batch_size)
+        self.batch_size.valueChanged.connect(self._update_speed_note)
+        self.epochs = QSpinBox(minimum=1, maximum=1000, value=defaults.epochs)
+        self.scheduler = QComboBox()
+        self.scheduler.addItems(SCHEDULERS)
+        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=defaults.seed)
+        self.device = QComboBox()
+        for device in self._devices():
+            self.device.addItem(device, device)
+        self.device.setCurrentIndex(max(0, self.device.findData(self.context.device.device)))
+        self.threads = QSpinBox(minimum=1, maximum=os.cpu_count() or 1, value=defaults.threads)
+        self.threads.setToolTip(self.tr("torch threads for training; 1 is fastest for small batches beside the GUI"))
+        self.tensorboard = QCheckBox(self.tr("Log to TensorBoard"))
+
+        for combo in (self.dataset, self.model, self.optimizer, self.scheduler, self.device):
+            # long titles (model presets) must not widen the form beyond its column
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
+        form = QFormLayout()
+        form.addRow(self.tr("Dataset"), self.dataset)
+        form.addRow("", self.folder_box)
+        form.addRow(self.tr("Model"), self.model)
+        form.addRow("", self.model_file)
+        form.addRow(self.tr("Optimizer"), self.optimizer)
+        form.addRow(self.tr("Learning rate"), self.lr)
+        form.addRow(self.tr("Momentum"), self.momentum)
+        form.addRow(self.tr("Weight decay"), self.weight_decay)
+        form.addRow(self.tr("Batch size"), self.batch_size)
+        form.addRow(self.tr("Epochs"), self.epochs)
+        form.addRow(self.tr("LR scheduler"), self.scheduler)
+        form.addRow(self.tr("Seed"), self.seed)
+        form.addRow(self.tr("Device"), self.device)
+        form.addRow(self.tr("Threads"), self.threads)
+        form.addRow("", self.tensorboard)
+        settings = QGroupBox(self.tr("Recipe (defaults: the blitz's)"))
+        settings.setLayout(form)
+
+        self.start_button = QPushButton(self.tr("Start"))
+        self.start_button.clicked.connect(self.start)
+        self.pause_button = QPushButton(self.tr("Pause"))
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.step_button = QPushButton(self.tr("Step"))
+        self.step_button.setToolTip(self.tr("While paused: train exactly one mini-batch"))
+        self.step_button.clicked.connect(lambda: self._send(STEP))
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.clicked.connect(lambda: self._send(STOP))
+        buttons = QHBoxLayout()
+        for button in (self.start_button, self.pause_button, self.step_button, self.stop_button):
+            buttons.addWidget(button)
+
+        self.save_button = QPushButton(self.tr("Save checkpoint…"))
+        self.save_button.clicked.connect(self._save_dialog)
+        self.load_button = QPushButton(self.tr("Load checkpoint…"))
+        self.load_button.clicked.connect(self._load_dialog)
+        checkpoint_row = QHBoxLayout()
+        checkpoint_row.addWidget(self.save_button)
+        checkpoint_row.addWidget(self.load_button)
+
+        self.device_label = QLabel()
+        self.device_label.setWordWrap(True)
+        self.speed_label = QLabel(self.tr("Not training"))
+        self.speed_label.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setFormat(self.tr("epoch progress %p %"))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.speed_note = QLabel()
+        self.speed_note.setWordWrap(True)
+        self.speed_note.setStyleSheet("color: #555;")
+
+        form_column = QWidget()
+        form_layout = QVBoxLayout(form_column)
+        form_layout.setContentsMargins(0, 0, 0, 0)
+        form_layout.addWidget(settings)
+        form_layout.addLayout(buttons)
+        form_layout.addLayout(checkpoint_row)
+        form_layout.addStretch()
+        scroll = QScrollArea()
+        scroll.setWidget(form_column)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Status below the scrolling form, so wrapped messages get the height they need.
+        left = QWidget()
+        left.setMinimumWidth(360)
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(scroll, 1)
+        for widget in (self.device_label, self.speed_label, self.progress, self.message, self.speed_note):
+            left_layout.addWidget(widget)
+        self.loss_plot = LossPlot()
+        self.accuracy_plot = AccuracyPlot()
+        live = QSplitter(Qt.Orientation.Vertical)
+        live.addWidget(self.loss_plot)
+        live.addWidget(self.accuracy_plot)
+        live.setSizes([500, 300])
+        self.evaluation_view = EvaluationView()
+        self.runs_view = RunsView(self.store)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(live, self.tr("Live"))
+        self.tabs.addTab(self.evaluation_view, self.tr("Evaluation"))
+        self.tabs.addTab(self.runs_view, self.tr("Runs"))
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(1, 1)
+        split.setSizes([370, 900])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+        self._dataset_changed()
+
+    def _devices(self) -> list[str]:
+        import torch
+
+        devices = ["cpu"] + [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+            devices.append("mps")
+        return devices
+
+    # -- form -> config, model, data ------------------------------------------------------------
+    def config(self) -> TrainConfig:
+        return TrainConfig(
+            optimizer=self.optimizer.currentText(), lr=self.lr.value(), momentum=self.momentum.value(),
+            weight_decay=self.weight_decay.value(), batch_size=self.batch_size.value(), epochs=self.epochs.value(),
+            scheduler=self.scheduler.currentText(), seed=self.seed.value(), device=self.device.currentData(),
+            threads=self.threads.value(),
+        )
+
+    def dataset_source(self) -> str:
+        source = self.dataset.currentData()
+        if source != "folder":
+            return source
+        folder = self.folder.text().strip()
+        if not folder:
+            raise ConfigError(self.tr("Choose the image folder first."))
+        return f"folder:{folder}"
+
+    def selected_model(self):
+        """(module, label, spec or None): a fresh preset, a network file, or a model given to us."""
+        from blitzgui.core.layers import build_module, load_spec, preset
+
+        key = self.model.currentData()
+        if key in self._extra_models:
+            return self._extra_models[key]
+        if key == "file":
+            path = self.model_file.text().strip()
+            if not path:
+                raise ConfigError(self.tr("Choose a network file first."))
+            spec = load_spec(path)  # ValueError with the file's name and the problem
+            return build_module(spec), Path(path).stem, spec
+        return build_module(preset(key)), key, preset(key)
+
+    def take_model(self, module, label: str, spec=None) -> None:
+        """The "train_model" event (the Builder's "Use for training"): train this very module."""
+        self._add_model_choice("builder", self.tr("From the Builder: {}").format(label), (module, label, spec))
+        self.context.session.emit("show_panel", "training")
+
+    def _add_model_choice(self, key: str, title: str, entry: tuple) -> None:
+        self._extra_models[key] = entry
+        index = self.model.findData(key)
+        if index < 0:
+            self.model.addItem(title, key)
+            index = self.model.count() - 1
+        self.model.setItemText(index, title)
+        self.model.setCurrentIndex(index)
+
+    # -- running ---------------------------------------------------------------------------------
+    def start(self) -> bool:
+        """Start training with the form's settings; False (and a message) when refused."""
+        from blitzgui.core.data import load_dataset
+        from blitzgui.core.devices import resolve_device
+        from blitzgui.core.layers import spec_to_json
+
+        if self.worker is not None:
+            return False
+        config = self.config()
+        try:
+            config.validate()
+            source = self.dataset_source()
+            seed_everything(config.seed)  # same seed, same initial weights
+            module, label, spec = self.selected_model()
+        except (ConfigError, ValueError) as error:
+            self._show_message(str(error), error=True)
+            return False
+        device = resolve_device(config.device)
+        config.device = device.device  # the run records where it really ran
+        image_size = tuple(spec.input_shape[1:]) if spec is not None and source.startswith("folder:") else None
+        key = (source, image_size)
+
+        def load_data():
+            if key not in self._datasets:
+                self._datasets[key] = load_dataset(source, self.context.data_dir, image_size=image_size)
+            return self._datasets[key]
+
+        spec_json = spec_to_json(spec) if spec is not None else None
+        tensorboard = self.tensorboard.isChecked()
+        self.worker = GeneratorWorker(
+            lambda: training_job(load_data, module, label, spec_json, config, device.device, self.store, tensorboard),
+            droppable=(Progress,), wait_after=(Paused,),
+        )
+        self.worker.yielded.connect(self._on_event)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.done.connect(self._on_done)
+        self.device_label.setText(self.tr("Training device: {}").format(device.name))
+        self._show_message(device.notice or "")
+        self.speed_label.setText(self.tr("Loading the dataset…"))
+        self.paused = False
+        self._set_running(True)
+        self.worker.start()
+        return True
+
+    def toggle_pause(self) -> None:
+        self._send(RESUME if self.paused else PAUSE)
+
+    def _send(self, command) -> None:
+        if self.worker is not None:
+            self.worker.send(command)
+
+    def _lr_changed(self, value: float) -> None:
+        if self.worker is not None:
+            self.worker.send(SetLR(value))
+
+    def shutdown(self) -> None:
+        """Stop a running training (the run is saved) and wait for the thread, within a bound."""
+        self.timer.stop()
+        worker = self.worker
+        if worker is not None:
+            worker.send(STOP)
+            worker.wait(SHUTDOWN_WAIT_S)
+
+    # -- events from the worker (GUI thread) -----------------------------------------------------
+    def _on_event(self, event) -> None:
+        if isinstance(event, Loading):
+            self.speed_label.setText(self.tr("Loading the dataset…"))
+        elif isinstance(event, Started):
+            self.trainer, self.run, self.data = event.trainer, event.run, event.data
+            self.loss_plot.show_metrics(self.trainer.metrics)
+            self.accuracy_plot.show_metrics(self.trainer.metrics)
+            self.tabs.setCurrentIndex(0)
+            self.timer.start()
+            self.training_started.emit()
+        elif isinstance(event, Progress | Paused):
+            progress = event.progress if isinstance(event, Paused) else event
+            if self.paused != isinstance(event, Paused):
+                self.paused = isinstance(event, Paused)
+                self._set_running(True)
+            self._show_progress(progress)
+        elif isinstance(event, EpochEnd):
+            self.accuracy_plot.show_metrics(self.trainer.metrics)
+        elif isinstance(event, Finished):
+            self._finished(event)
+
+    def _show_progress(self, p: Progress) -> None:
+        self.last_progress = p
+        self.progress.setMaximum(p.steps_per_epoch)
+        self.progress.setValue(p.step)
+        state = self.tr("Paused") if self.paused else self.tr("{:,.0f} images/s").format(p.images_per_s)
+        self.speed_label.setText(
+            self.tr("{state} · epoch {epoch}/{epochs} · step {step}/{steps} · loss {loss:.3f} · ETA {eta}").format(
+                state=state, epoch=p.epoch, epochs=self.trainer.config.epochs, step=p.step, steps=p.steps_per_epoch,
+                loss=p.loss, eta=format_duration(p.eta_s),
+            )
+        )
+
+    def _finished(self, event: Finished) -> None:
+        self._repaint()
+        if self.trainer is not None:
+            self.accuracy_plot.show_metrics(self.trainer.metrics)
+        texts = {
+            "completed": self.tr("Training finished."),
+            "stopped": self.tr("Training stopped; the partial run is kept and can be saved."),
+            "diverged": self.tr("Training stopped: the loss is no longer a number. The curves are kept."),
+            "out_of_memory": self.tr("Training stopped: out of memory."),
+            "refused": self.tr("Cannot start training:"),
+        }
+        self._show_message("{} {}".format(texts.get(event.status, event.status), event.message),
+                           error=event.status not in ("completed", "stopped"))
+        if event.evaluation is not None and self.data is not None:
+            self.evaluation_view.show_evaluation(event.evaluation, self.data.test_images, self.data.test_labels)
+            self.tabs.setCurrentWidget(self.evaluation_view)
+        if self.trainer is not None:
+            self.speed_label.setText(self.tr("Last run: {:,.0f} images/s").format(self.trainer.metrics.images_per_s))
+        self.runs_view.refresh()
+        self._update_speed_note()
+        self.training_finished.emit(event)
+
+    def _on_failed(self, message: str) -> None:
+        self._show_message(self.tr("Training failed: {}").format(message), error=True)
+
+    def _on_done(self) -> None:
+        self.timer.stop()
+        self.worker = None
+        self.paused = False
+        self._set_running(False)
+
+    def _repaint(self) -> None:
+        self.loss_plot.refresh()
+
+    # -- checkpoints ----------------------------------------------------------------------------
+    def save_checkpoint_to(self, path: Path) -> bool:
+        from blitzgui.core.runs import save_checkpoint
+
+        if self.trainer is None:
+            self._show_message(self.tr("Train a model first; then its weights can be saved."), error=True)
+            return False
+        try:
+            save_checkpoint(self.trainer.model, path)
+        except OSError as error:
+            self._show_message(self.tr("Cannot save {}: {}").format(path, error.strerror or error), error=True)
+            return False
+        self._show_message(self.tr("Saved the weights to {}").format(path))
+        return True
+
+    def load_checkpoint_from(self, path: Path) -> bool:
+        """Load weights into the selected model; it becomes the model the next Start trains."""
+        from blitzgui.core.runs import CheckpointError, load_checkpoint
+
+        try:
+            module, label, spec = self.selected_model()
+            load_checkpoint(module, path)
+        except (CheckpointError, ConfigError, ValueError) as error:
+            self._show_message(self.tr("Checkpoint refused: {}").format(error), error=True)
+            return False
+        name = Path(path).name
+        self._add_model_choice("checkpoint", self.tr("Checkpoint {} ({})").format(name, label), (module, label, spec))
+        self._show_message(self.tr("Loaded {} into {}; Start continues training from these weights.").format(name, label))
+        return True
+
+    def _save_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save checkpoint"), "cifar_net.pth", "PyTorch (*.pth *.pt)")
+        if path:
+            self.save_checkpoint_to(Path(path))
+
+    def _load_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Load checkpoint"), "", "PyTorch (*.pth *.pt)")
+        if path:
+            self.load_checkpoint_from(Path(path))
+
+    def _browse_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Image folder"))
+        if folder:
+            self.folder.setText(folder)
+
+    # -- small helpers --------------------------------------------------------------------------
+    def _dataset_changed(self, *_args) -> None:
+        self.folder_box.setVisible(self.dataset.currentData() == "folder")
+
+    def _set_running(self, running: bool) -> None:
+        self.start_button.setEnabled(not running)
+        self.pause_button.setEnabled(running)
+        self.pause_button.setText(self.tr("Resume") if self.paused else self.tr("Pause"))
+        self.step_button.setEnabled(running and self.paused)
+        self.stop_button.setEnabled(running)
+        self.save_button.setEnabled(not running and self.trainer is not None)
+        self.load_button.setEnabled(not running)
+        for widget in (self.dataset, self.folder_box, self.model, self.model_file, self.optimizer, self.momentum,
+                       self.weight_decay, self.batch_size, self.epochs, self.scheduler, self.seed, self.device,
+                       self.threads, self.tensorboard):
+            widget.setEnabled(not running)
+
+    def _show_message(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #b00020;" if error else "")
+
+    def _update_speed_note(self, *_args) -> None:
+        """CPU vs GPU: the fastest images/s measured at this batch size on each, from past runs."""
+        batch = self.batch_size.value()
+        best: dict[str, float] = {}
+        for run in self.store.runs():
+            try:
+                info, metrics = run.info(), run.metrics_json()
+            except (OSError, ValueError):
+                continue
+            if not metrics or info["config"].get("batch_size") != batch:
+                continue
+            kind = device_kind(info["config"].get("device", "cpu"))
+            best[kind] = max(best.get(kind, 0.0), float(metrics.get("images_per_s") or 0.0))
+        if "cpu" in best and "gpu" in best:
+            text = self.tr("Measured at batch {batch}: CPU {cpu:,.0f} images/s, GPU {gpu:,.0f} images/s ({ratio:.1f}×). "
+                           "Small models gain little from a GPU at small batches.").format(
+                batch=batch, cpu=best["cpu"], gpu=best["gpu"], ratio=best["gpu"] / max(best["cpu"], 1e-9))
+        elif best:
+            kind, speed = next(iter(best.items()))
+            text = self.tr("Measured at batch {batch}: {device} {speed:,.0f} images/s. Train on the other device "
+                           "too to compare CPU and GPU.").format(batch=batch, device=kind.upper(), speed=speed)
+        else:
+            text = ""
+        self.speed_note.setText(text)

@@ -1,0 +1,92 @@
+"""Live training plots: they read growing buffers on a timer and never get a call per step."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QWidget
+
+from blitzgui.core.metrics import BLITZ_PRINT_EVERY, RunMetrics
+
+STEP_PEN = pg.mkPen((120, 160, 220), width=1)
+MEAN_PEN = pg.mkPen((200, 60, 30), width=2)
+TRAIN_PEN = pg.mkPen((40, 110, 200), width=2)
+TEST_PEN = pg.mkPen((220, 120, 20), width=2)
+CHANCE_PEN = pg.mkPen((130, 130, 130), width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
+
+
+def mean_window(steps_per_epoch: int) -> int:
+    """The blitz's 2000 batches; a short epoch gets a window that still shows a few points."""
+    return BLITZ_PRINT_EVERY if steps_per_epoch >= BLITZ_PRINT_EVERY else max(1, steps_per_epoch // 5)
+
+
+class LossPlot(pg.PlotWidget):
+    """Per-step loss plus the mean of each block of batches, as the blitz prints it."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setBackground("w")
+        self.setLabel("bottom", self.tr("mini-batch"))
+        self.setLabel("left", self.tr("loss"))
+        self.showGrid(x=True, y=True, alpha=0.2)
+        self.legend = self.addLegend(offset=(-10, 10))
+        # Peak downsampling and clipping keep a million points cheap to draw (PLATFORM-NOTES.md).
+        self.step_curve = self.plot([], pen=STEP_PEN, name=self.tr("loss per mini-batch"))
+        self.step_curve.setDownsampling(auto=True, method="peak")
+        self.step_curve.setClipToView(True)
+        self.mean_curve = self.plot([], pen=MEAN_PEN, symbol="o", symbolSize=5, symbolBrush=(200, 60, 30))
+        self.metrics: RunMetrics | None = None
+        self._shown = -1
+
+    def show_metrics(self, metrics: RunMetrics | None) -> None:
+        self.metrics = metrics
+        self._shown = -1
+        window = mean_window(metrics.steps_per_epoch) if metrics else BLITZ_PRINT_EVERY
+        self.legend.removeItem(self.mean_curve)
+        self.legend.addItem(self.mean_curve, self.tr("mean of each {} mini-batches").format(window))
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw from the buffer if it grew (called by the panel's timer)."""
+        if self.metrics is None:
+            self.step_curve.setData([], [])
+            self.mean_curve.setData([], [])
+            return
+        losses = self.metrics.step_losses.values()
+        if len(losses) == self._shown:
+            return
+        self._shown = len(losses)
+        self.step_curve.setData(np.arange(1, len(losses) + 1), losses, connect="finite")
+        steps, means = self.metrics.running_means(mean_window(self.metrics.steps_per_epoch))
+        self.mean_curve.setData(steps, means)
+
+
+class AccuracyPlot(pg.PlotWidget):
+    """Train and test accuracy per epoch, with the chance line (10 % for ten classes)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setBackground("w")
+        self.setLabel("bottom", self.tr("epoch"))
+        self.setLabel("left", self.tr("accuracy (%)"))
+        self.setYRange(0, 100)
+        self.showGrid(x=True, y=True, alpha=0.2)
+        self.addLegend(offset=(-10, -10))
+        symbols = dict(symbol="o", symbolSize=7)
+        self.train_curve = self.plot([], pen=TRAIN_PEN, symbolBrush=(40, 110, 200), name=self.tr("train"), **symbols)
+        self.test_curve = self.plot([], pen=TEST_PEN, symbolBrush=(220, 120, 20), name=self.tr("test"), **symbols)
+        self.chance = pg.InfiniteLine(pos=10, angle=0, pen=CHANCE_PEN, label=self.tr("chance"),
+                                      labelOpts={"position": 0.05, "color": (110, 110, 110)})
+        self.addItem(self.chance)
+
+    def show_metrics(self, metrics: RunMetrics | None) -> None:
+        if metrics is None or not metrics.epochs:
+            self.train_curve.setData([], [])
+            self.test_curve.setData([], [])
+        else:
+            epochs = [e.epoch for e in metrics.epochs]
+            self.train_curve.setData(epochs, [100 * e.train_accuracy for e in metrics.epochs])
+            self.test_curve.setData(epochs, [100 * e.test_accuracy for e in metrics.epochs])
+            self.setXRange(0.8, max(epochs) + 0.2)
+        if metrics is not None and metrics.classes:
+            self.chance.setValue(100 / len(metrics.classes))

@@ -1,0 +1,188 @@
+"""The Training panel with a real worker thread, on a tiny CIFAR-10 in its real on-disk format."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import torch
+import torch.nn as nn
+
+from blitzgui.core.devices import resolve_device
+from blitzgui.core.session import Session
+from blitzgui.ui.context import AppContext
+from blitzgui.ui.i18n import install_translators
+from blitzgui.ui.training_panel import TrainingPanel
+from cifar_fixture import write_tiny_cifar10
+
+WAIT_MS = 60_000
+
+
+@pytest.fixture
+def panel(qtbot, qapp, data_dir):
+    install_translators(qapp, "en")  # an earlier test may have left the Chinese ones installed
+    write_tiny_cifar10(data_dir)
+    panel = TrainingPanel(AppContext(Session(), resolve_device("cpu"), data_dir))
+    qtbot.addWidget(panel)
+    panel.dataset.setCurrentIndex(panel.dataset.findData("cifar10"))
+    panel.epochs.setValue(1)
+    yield panel
+    panel.shutdown()
+
+
+def train(qtbot, panel):
+    with qtbot.waitSignal(panel.training_finished, timeout=WAIT_MS) as finished:
+        assert panel.start()
+    return finished.args[0]
+
+
+def test_pause_step_lr_resume_and_stop(qtbot, panel):
+    panel.epochs.setValue(200)  # long enough to be stopped by hand
+    with qtbot.waitSignal(panel.training_started, timeout=WAIT_MS):
+        panel.start()
+    assert not panel.start_button.isEnabled() and not panel.batch_size.isEnabled()
+    panel.pause_button.click()
+    qtbot.waitUntil(lambda: panel.paused, timeout=WAIT_MS)
+    assert panel.pause_button.text() == "Resume" and panel.step_button.isEnabled()
+    before = len(panel.trainer.metrics.step_losses)
+    panel.step_button.click()
+    qtbot.waitUntil(lambda: len(panel.trainer.metrics.step_losses) == before + 1, timeout=WAIT_MS)
+    time.sleep(0.2)
+    assert len(panel.trainer.metrics.step_losses) == before + 1  # exactly one batch, still paused
+    panel.lr.setValue(0.005)  # sent to the running trainer
+    qtbot.waitUntil(lambda: panel.last_progress.lr == pytest.approx(0.005), timeout=WAIT_MS)
+    assert "Paused" in panel.speed_label.text()
+    panel.pause_button.click()  # resume
+    qtbot.waitUntil(lambda: not panel.paused, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "images/s" in panel.speed_label.text(), timeout=WAIT_MS)
+    with qtbot.waitSignal(panel.training_finished, timeout=WAIT_MS) as finished:
+        panel.stop_button.click()
+    assert finished.args[0].status == "stopped"
+    assert panel.trainer.metrics.evaluation is not None
+    assert panel.last_progress.lr == pytest.approx(0.005)
+    qtbot.waitUntil(lambda: panel.start_button.isEnabled(), timeout=WAIT_MS)
+    assert panel.save_button.isEnabled()  # a stopped run can be saved
+    metrics = panel.run.metrics_json()
+    assert metrics["status"] == "stopped" and len(metrics["step_loss"]) > before
+
+
+def test_a_finished_run_shows_curves_evaluation_and_lands_in_the_runs_list(qtbot, panel):
+    panel.epochs.setValue(2)
+    finished = train(qtbot, panel)
+    assert finished.status == "completed"
+    assert len(panel.loss_plot.step_curve.getData()[0]) == 50  # 100 images / batch 4, 2 epochs
+    assert len(panel.accuracy_plot.test_curve.getData()[0]) == 2
+    assert panel.tabs.currentWidget() is panel.evaluation_view
+    assert panel.evaluation_view.confusion.rowCount() == 10 and panel.evaluation_view.gallery.count() == 20
+    panel.evaluation_view.mistakes_only.setChecked(True)
+    wrong = int((finished.evaluation.predictions != panel.data.test_labels.numpy()).sum())
+    assert panel.evaluation_view.gallery.count() == wrong
+    assert panel.runs_view.list.count() == 1
+    item = panel.runs_view.list.item(0)
+    item.setCheckState(item.checkState().Checked)
+    assert len(panel.runs_view.loss_plot.getPlotItem().listDataItems()) == 1
+    assert "CPU" in panel.speed_note.text() and "images/s" in panel.speed_note.text()
+
+
+def test_huge_learning_rate_stops_with_a_message_and_keeps_the_curve(qtbot, panel):
+    panel.lr.setValue(1e6)
+    finished = train(qtbot, panel)
+    assert finished.status == "diverged"
+    assert "too high" in panel.message.text()
+    assert len(panel.loss_plot.step_curve.getData()[0]) > 0
+
+
+def test_missing_dataset_is_named_and_the_panel_stays_usable(qtbot, panel, data_dir):
+    import shutil
+
+    shutil.rmtree(data_dir / "cifar-10-batches-py")
+    finished = train(qtbot, panel)
+    assert finished.status == "refused" and "cifar-10-batches-py" in panel.message.text()
+    qtbot.waitUntil(lambda: panel.start_button.isEnabled(), timeout=WAIT_MS)
+
+
+def test_truncated_dataset_file_is_named(qtbot, panel, data_dir):
+    batch = data_dir / "cifar-10-batches-py" / "data_batch_3"
+    batch.write_bytes(batch.read_bytes()[:500])
+    train(qtbot, panel)
+    assert "data_batch_3" in panel.message.text()
+
+
+def test_model_with_wrong_output_size_is_refused_with_the_reason(qtbot, panel):
+    panel.context.session.emit("train_model", nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, 7)), "seven")
+    assert "seven" in panel.model.currentText()
+    finished = train(qtbot, panel)
+    assert finished.status == "refused" and "10 classes" in panel.message.text()
+
+
+def test_model_with_wrong_input_shape_is_refused_with_the_reason(qtbot, panel):
+    panel.context.session.emit("train_model", nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, 10)), "mnist-like")
+    train(qtbot, panel)
+    assert "(3, 32, 32)" in panel.message.text()
+
+
+class OutOfMemoryWhenTraining(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3 * 32 * 32, 10)
+
+    def forward(self, x):
+        if self.training:
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
+        return self.fc(x.flatten(1))
+
+
+def test_out_of_memory_suggests_a_smaller_batch_and_the_app_lives(qtbot, panel):
+    panel.context.session.emit("train_model", OutOfMemoryWhenTraining(), "hungry")
+    panel.batch_size.setValue(512)
+    finished = train(qtbot, panel)
+    assert finished.status == "out_of_memory" and "smaller batch size" in panel.message.text()
+    qtbot.waitUntil(lambda: panel.start_button.isEnabled(), timeout=WAIT_MS)
+
+
+def test_bad_form_values_are_refused_before_starting(qtbot, panel):
+    panel.dataset.setCurrentIndex(panel.dataset.findData("folder"))
+    assert not panel.start()
+    assert "image folder" in panel.message.text() and panel.worker is None
+    panel.dataset.setCurrentIndex(panel.dataset.findData("cifar10"))
+    panel.model.setCurrentIndex(panel.model.findData("file"))
+    panel.model_file.setText(str(panel.context.data_dir / "nope.json"))
+    assert not panel.start()
+    assert "nope.json" in panel.message.text()
+
+
+def test_checkpoints_save_load_and_refuse_bad_files(qtbot, panel, tmp_path):
+    assert not panel.save_checkpoint_to(tmp_path / "early.pth")
+    train(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.save_button.isEnabled(), timeout=WAIT_MS)
+    assert panel.save_checkpoint_to(tmp_path / "cifar_net.pth")
+    assert panel.load_checkpoint_from(tmp_path / "cifar_net.pth")
+    assert "cifar_net.pth" in panel.model.currentText()
+    module = panel.selected_model()[0]
+    assert torch.equal(module.state_dict()["conv1.weight"], panel.trainer.model.state_dict()["conv1.weight"])
+    (tmp_path / "broken.pth").write_bytes(b"\x80\x02garbage")
+    assert not panel.load_checkpoint_from(tmp_path / "broken.pth")
+    assert "broken.pth" in panel.message.text() and "refused" in panel.message.text()
+    panel.model.setCurrentIndex(panel.model.findData("cifar_net_wide"))
+    assert not panel.load_checkpoint_from(tmp_path / "cifar_net.pth")
+    assert "different model" in panel.message.text()
+
+
+def test_closing_the_window_mid_training_stops_the_worker_and_keeps_the_run(qtbot, make_window, data_dir):
+    write_tiny_cifar10(data_dir)
+    window = make_window()
+    panel = window.show_panel("training")
+    panel.dataset.setCurrentIndex(panel.dataset.findData("cifar10"))
+    panel.epochs.setValue(500)
+    with qtbot.waitSignal(panel.training_started, timeout=WAIT_MS):
+        panel.start()
+    qtbot.waitUntil(lambda: len(panel.trainer.metrics.step_losses) > 10, timeout=WAIT_MS)
+    worker = panel.worker
+    started = time.perf_counter()
+    assert window.close()
+    assert time.perf_counter() - started < 10
+    assert not worker.is_running()
+    metrics = json.loads((panel.run.path / "metrics.json").read_text())
+    assert metrics["status"] == "stopped" and len(metrics["step_loss"]) > 10
+    assert (panel.run.path / "model.pth").is_file()
