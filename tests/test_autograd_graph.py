@@ -239,6 +239,14 @@ def test_collapse_by_module_covers_every_node_once_and_keeps_the_root_alone():
     layer1 = next(m for m in projection.members if graph.nodes[m[0]].module.startswith("net.layer1"))
     assert dict(group_details(graph, layer1))["module"] == "net.layer1"
     assert auto_depth(graph) == 1
+    assert projection.module_of(0) is None and projection.module_of(1).count(".") == 1  # e.g. "net.fc"
+    opened = collapse_by_module(graph, depth=1, expanded={"net.layer1"})
+    assert {m for m in opened.modules if m and m.startswith("net.layer1")} == {"net.layer1.0", "net.layer1.1"}
+    fully = collapse_by_module(graph, 1, expanded={"net.layer1", "net.layer1.0", "net.layer1.0.conv1"})
+    conv1 = [m for m, mod in zip(fully.members, fully.modules) if mod is None and len(m) == 1
+             and graph.nodes[m[0]].module == "net.layer1.0.conv1"]
+    assert len(conv1) == 2  # its convolution and weight (no bias), drawn one by one
+    assert len(collapse_by_module(graph, depth=9).members) < len(graph)  # deeper than any module: whole modules
     deeper = collapse_by_module(graph, depth=2)
     assert len(deeper.members) > len(projection.members)
     assert all(a != b for a, b in projection.edges)

@@ -139,6 +139,19 @@ def test_blitz_net_collapse_search_and_export(shown, qtbot, tmp_path):
     assert panel.mode == COLLAPSED
     assert sorted(box_by_text(panel, m).kind for m in ("net.fc1", "net.conv2")) == ["module", "module"]
     assert len(panel.view.boxes) == 6
+    assert panel.status_label.text().endswith("Double-click a module to open it.")
+    fc1 = box_by_text(panel, "net.fc1")
+    panel.view.centerOn(fc1)
+    with qtbot.waitSignal(panel.view_updated):
+        qtbot.mouseDClick(panel.view.viewport(), Qt.MouseButton.LeftButton,
+                          pos=panel.view.mapFromScene(fc1.sceneBoundingRect().center()))
+    assert len(panel.view.boxes) == 6 - 1 + 5  # fc1's five nodes drawn one by one
+    assert box_by_text(panel, "AccumulateGrad", "net.fc1.weight").kind == "leaf"
+    with qtbot.waitSignal(panel.view_updated):
+        panel.collapse_check.setChecked(False)
+    with qtbot.waitSignal(panel.view_updated):
+        panel.collapse_check.setChecked(True)  # opened modules are closed again
+    assert len(panel.view.boxes) == 6
 
     click(qtbot, panel.view, box_by_text(panel, "net.fc1"))
     assert "2 tensors, 48,120 values" in panel.details.toPlainText()  # fc1: 120*400 weights + 120 biases

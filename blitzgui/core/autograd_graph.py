@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -349,6 +349,10 @@ class Projection:
     members: list[list[int]]
     edges: list[tuple[int, int]]
     hidden: int = 0  # nodes of the full graph not drawn at all (truncated view)
+    modules: list[str | None] = field(default_factory=list)  # per box: the module it collapses, if any
+
+    def module_of(self, box: int) -> str | None:
+        return self.modules[box] if box < len(self.modules) else None
 
     def box_of(self) -> dict[int, int]:
         return {node: box for box, nodes in enumerate(self.members) for node in nodes}
@@ -362,18 +366,25 @@ def _project(graph: AutogradGraph, groups: dict[Any, list[int]]) -> Projection:
     members = list(groups.values())
     box = {node: b for b, nodes in enumerate(members) for node in nodes}
     edges = {(box[a], box[b]): None for a, b in graph.edges if a in box and b in box and box[a] != box[b]}
-    return Projection(members, list(edges), hidden=len(graph.nodes) - len(box))
+    modules = [key if isinstance(key, str) else None for key in groups]
+    return Projection(members, list(edges), hidden=len(graph.nodes) - len(box), modules=modules)
 
 
-def collapse_by_module(graph: AutogradGraph, depth: int = 1) -> Projection:
-    """One box per module (its path cut to `depth` levels below the model); the root stays alone."""
+def collapse_by_module(graph: AutogradGraph, depth: int = 1, expanded: Collection[str] = ()) -> Projection:
+    """One box per module (its path cut to `depth` levels below the model); the root stays alone.
+
+    A module named in `expanded` is opened: its submodules get a box each, or its nodes are
+    drawn one by one when it has none.
+    """
     groups: dict[Any, list[int]] = {}
     for node in graph.nodes:
+        key: Any = node.index
         if node.module and node.index != 0:
             parts = node.module.split(".")
-            key: Any = ".".join(parts[: depth + 1])
-        else:
-            key = node.index
+            for cut in range(min(depth + 1, len(parts)), len(parts) + 1):
+                if ".".join(parts[:cut]) not in expanded:
+                    key = ".".join(parts[:cut])
+                    break
         groups.setdefault(key, []).append(node.index)
     return _project(graph, groups)
 
@@ -563,7 +574,7 @@ MAX_DRAWN_NODES = 3000  # more boxes than this take the GUI thread too long to c
 
 
 def plan_view(graph: AutogradGraph, collapse: bool, depth: int = 1, max_cost: int = MAX_LAYOUT_COST,
-              process: LayoutProcess | None = None) -> tuple[Projection, Layout, str]:
+              process: LayoutProcess | None = None, expanded: Collection[str] = ()) -> tuple[Projection, Layout, str]:
     """Pick the projection to draw and lay it out; meant for a worker thread.
 
     A graph too large to draw in full is collapsed by module when it has modules, and cut to
@@ -578,9 +589,9 @@ def plan_view(graph: AutogradGraph, collapse: bool, depth: int = 1, max_cost: in
         depth = auto_depth(graph)
     mode, projection = FULL, full_projection(graph)
     if collapse and graph.has_modules():
-        mode, projection = COLLAPSED, collapse_by_module(graph, depth)
+        mode, projection = COLLAPSED, collapse_by_module(graph, depth, expanded)
     if mode == FULL and graph.has_modules() and too_large(projection):
-        mode, projection = AUTO_COLLAPSED, collapse_by_module(graph, depth)
+        mode, projection = AUTO_COLLAPSED, collapse_by_module(graph, depth, expanded)
     limit = min(len(graph.nodes), MAX_DRAWN_NODES)
     while too_large(projection) and limit >= 50:
         mode, projection = TRUNCATED, nearest_to_root(graph, limit)

@@ -60,17 +60,18 @@ class _LayoutJob(QRunnable):
     """Builds the graph model and lays it out on a pool thread; reports through `bridge`."""
 
     def __init__(self, bridge: _LayoutBridge, generation: int, tensor: torch.Tensor, namespace: dict,
-                 label: str, collapse: bool, depth: int):
+                 label: str, collapse: bool, depth: int, expanded: frozenset[str]):
         super().__init__()
         self.bridge, self.generation = bridge, generation
         self.args = (tensor, namespace, label)
-        self.collapse, self.depth = collapse, depth
+        self.collapse, self.depth, self.expanded = collapse, depth, expanded
         self.process = LayoutProcess()
 
     def run(self) -> None:
         try:
             graph = build_graph(*self.args)
-            planned = plan_view(graph, self.collapse, self.depth, process=self.process) if len(graph) else None
+            planned = plan_view(graph, self.collapse, self.depth, process=self.process,
+                                expanded=self.expanded) if len(graph) else None
             result: Any = (graph, planned)
         except LayoutCancelled:
             return
@@ -104,6 +105,7 @@ class AutogradPanel(QWidget):
         self._state_key: tuple = ()
         self._generation = 0
         self._job: _LayoutJob | None = None
+        self._expanded: set[str] = set()  # modules opened by a double-click in the collapsed view
         self._matches: list[int] = []
         self._match_cursor = -1
         self._pool = QThreadPool(self)
@@ -140,7 +142,7 @@ class AutogradPanel(QWidget):
         self.search_edit.returnPressed.connect(self.next_match)
         self.collapse_check = QCheckBox(self.tr("Collapse by module"))
         self.collapse_check.setToolTip(self.tr("Draw one box per module of an nn.Module, so large models stay readable"))
-        self.collapse_check.toggled.connect(self._relayout)
+        self.collapse_check.toggled.connect(self._collapse_toggled)
         self.depth_spin = QSpinBox()
         self.depth_spin.setRange(0, 4)
         self.depth_spin.setPrefix(self.tr("depth "))
@@ -192,6 +194,7 @@ class AutogradPanel(QWidget):
         self.status_label.setWordWrap(True)
         self.view = AutogradView()
         self.view.box_clicked.connect(self._show_details)
+        self.view.box_double_clicked.connect(self.open_module)
         self.view.drawn.connect(self._drawn)
         self.details = QTextBrowser()
         self.details.setPlaceholderText(self.tr("Click a node for its details"))
@@ -331,6 +334,8 @@ class AutogradPanel(QWidget):
         self._start_layout(tensor, label)
 
     def _start_layout(self, tensor: torch.Tensor, label: str) -> None:
+        if tensor is not self._shown_tensor:
+            self._expanded.clear()  # opened modules belong to the graph they were opened in
         self._generation += 1
         self._shown_tensor, self._shown_fn = tensor, tensor.grad_fn
         self.progress.show()
@@ -339,9 +344,20 @@ class AutogradPanel(QWidget):
         if self._job is not None:
             self._job.process.cancel()  # a newer request supersedes it
         self._job = _LayoutJob(self._bridge, self._generation, tensor, snapshot, label,
-                               self.collapse_check.isChecked(), self.depth_spin.value())
+                               self.collapse_check.isChecked(), self.depth_spin.value(), frozenset(self._expanded))
         self._job.setAutoDelete(False)
         self._pool.start(self._job)
+
+    def _collapse_toggled(self, _checked: bool) -> None:
+        self._expanded.clear()
+        self._relayout()
+
+    def open_module(self, box: int) -> None:
+        """Double-click on a module's box: draw its submodules (or its nodes) instead."""
+        module = self.view.projection.module_of(box) if self.view.projection else None
+        if module is not None:
+            self._expanded.add(module)
+            self._relayout()
 
     def _depth_changed(self, _depth: int) -> None:
         if self.collapse_check.isChecked():
@@ -392,6 +408,8 @@ class AutogradPanel(QWidget):
         elif self.mode == AUTO_COLLAPSED:
             text += " " + self.tr("Too large to draw in full: collapsed into {} boxes by module.").format(
                 len(projection.members))
+        if self.mode in (COLLAPSED, AUTO_COLLAPSED):
+            text += " " + self.tr("Double-click a module to open it.")
         elif self.mode == TRUNCATED:
             text += " " + self.tr("Too large to draw in full: showing the {} nodes nearest the root ({} hidden).").format(
                 len(projection.members), projection.hidden)

@@ -110,6 +110,7 @@ class AutogradView(QGraphicsView):
     """Shows a projection of an AutogradGraph laid out in layers; arrows follow the gradient."""
 
     box_clicked = Signal(int)
+    box_double_clicked = Signal(int)
     drawn = Signal()
 
     def __init__(self, parent: QWidget | None = None):
@@ -228,6 +229,13 @@ class AutogradView(QGraphicsView):
         box = self.selected_box()
         if box is not None:
             self.box_clicked.emit(box)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        item = self.itemAt(event.position().toPoint())
+        if isinstance(item, NodeBox):
+            self.box_double_clicked.emit(item.box)
+        else:
+            super().mouseDoubleClickEvent(event)
 
     # -- zoom and pan ------------------------------------------------------------------------
     def fit(self) -> None:

@@ -192,6 +192,10 @@
         <translation>图太大，无法完整绘制：已按模块折叠为 {} 个框。</translation>
     </message>
     <message>
+        <source>Double-click a module to open it.</source>
+        <translation>双击模块可展开。</translation>
+    </message>
+    <message>
         <source>Too large to draw in full: showing the {} nodes nearest the root ({} hidden).</source>
         <translation>图太大，无法完整绘制：显示离根最近的 {} 个节点（隐藏 {} 个）。</translation>
     </message>
