@@ -215,10 +215,13 @@ class AutogradGraph:
         node = self.nodes[index]
         if node.variable is not None:
             return node.variable.grad is not None
-        saved = node.saved()
-        if any(s.freed for s in saved):
-            return True
-        return False if any(s.text.startswith("tensor") for s in saved) else None
+        holds_tensor = False
+        for attr in _saved_attributes(type(node.fn)):  # like saved(), without describing values
+            try:
+                holds_tensor |= isinstance(getattr(node.fn, attr), torch.Tensor)
+            except RuntimeError:  # freed by backward()
+                return True
+        return False if holds_tensor else None
 
     def state_key(self) -> tuple:
         """Changes when a leaf's .grad or requires_grad changes: what a redraw must show."""

@@ -149,6 +149,10 @@ class AutogradView(QGraphicsView):
             self._pending = None
             self.scene().setSceneRect(self.scene().itemsBoundingRect().adjusted(-40, -40, 40, 40))
             self.fit()
+            QTimer.singleShot(0, self._finished)  # the panel's follow-up work gets a turn of its own
+
+    def _finished(self) -> None:
+        if self._pending is None and self.graph is not None:  # not replaced in the meantime
             self.drawn.emit()
 
     def _add_items(self, graph: AutogradGraph, projection: Projection, layout: Layout) -> Iterator[None]:
