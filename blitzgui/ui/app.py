@@ -46,12 +46,20 @@ def create_main_window(argv: list[str] | None = None) -> MainWindow:
     return window
 
 
-def save_screenshots(window: MainWindow, directory: Path) -> list[Path]:
+def _settle(seconds: float) -> None:
+    """Let a panel finish what it starts when first shown (debounced checks, layouts)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def save_screenshots(window: MainWindow, directory: Path, settle: float = 0.5) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     saved = []
     for name in PANELS:
         window.show_panel(name)
-        QApplication.processEvents()
+        _settle(settle)
         path = directory / f"{name}.png"
         window.grab().save(str(path))
         saved.append(path)
