@@ -22,7 +22,6 @@ CELLS_PER_SAMPLE = 20
 
 def run(rounds: int = 7) -> str:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import numpy as np
     import pyqtgraph as pg
     import torch
     from PySide6.QtWidgets import QApplication

@@ -93,7 +93,7 @@ def test_interrupt_button_stops_an_endless_loop(qtbot, window):
     window.execute("n = 0\nwhile True: n += 1")
     stopped = time.perf_counter()
     assert clicked_at, "the button was never clickable while the cell ran"
-    assert stopped - clicked_at[0] < 0.5  # interrupted within a few 20 Hz ticks
+    assert stopped - clicked_at[0] < 1.0  # interrupted at the next 20 Hz tick (slack for a busy machine)
     assert stopped - start < 5
     assert "KeyboardInterrupt" in console_text(window)
     assert "_tick" not in console_text(window)  # our signal handler stays out of the traceback

@@ -62,7 +62,8 @@ def summarize(name: str, value: Any) -> VariableSummary:
             str(value.requires_grad), grad_fn, tensor_bytes(value),
         )
     if isinstance(value, np.ndarray):
-        return VariableSummary(name, "ndarray", format_shape(value.shape), str(value.dtype), "cpu", "", "", value.nbytes)
+        shape = format_shape(value.shape)
+        return VariableSummary(name, "ndarray", shape, str(value.dtype), "cpu", "", "", value.nbytes)
     if isinstance(value, nn.Module):
         parameters = list(value.parameters())
         devices = sorted({str(p.device) for p in parameters}) or ["cpu"]

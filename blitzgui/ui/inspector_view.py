@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 from blitzgui.core import storage, tensors
 
 MAX_SIDE = 2048  # largest plane side drawn or tabled; bigger planes are strided
-DETAIL_KEYS = ["shape", "stride", "dtype", "device", "is_contiguous", "storage_offset", "numel", "memory", "requires_grad"]
+DETAIL_KEYS = [
+    "shape", "stride", "dtype", "device", "is_contiguous", "storage_offset", "numel", "memory", "requires_grad",
+]
 
 
 class PlaneTableModel(QAbstractTableModel):
@@ -99,7 +101,9 @@ class SlicePicker(QWidget):
         for combo in (self.rows_axis, self.cols_axis):
             combo.blockSignals(True)
             combo.clear()
-            combo.addItems([self.tr("{axis} (size {size})").format(axis=axis, size=size) for axis, size in enumerate(shape)])
+            combo.addItems([
+                self.tr("{axis} (size {size})").format(axis=axis, size=size) for axis, size in enumerate(shape)
+            ])
             combo.blockSignals(False)
         if len(shape) >= 2:
             self.rows_axis.setCurrentIndex(len(shape) - 2)
@@ -269,9 +273,9 @@ class TensorInspector(QWidget):
     def _stats_text(self, s: tensors.Stats) -> str:
         if s.count == 0:
             return s.note
-        text = self.tr("min {min:.5g}   max {max:.5g}   mean {mean:.5g}   std {std:.5g}   NaN {nan}   inf {inf}").format(
-            min=s.min, max=s.max, mean=s.mean, std=s.std, nan=s.nan_count, inf=s.inf_count
-        )
+        text = self.tr(
+            "min {min:.5g}   max {max:.5g}   mean {mean:.5g}   std {std:.5g}   NaN {nan}   inf {inf}"
+        ).format(min=s.min, max=s.max, mean=s.mean, std=s.std, nan=s.nan_count, inf=s.inf_count)
         return text + ("\n" + self.tr("(estimated from a random sample of {count} elements)").format(
             count=f"{s.count:,}") if s.sampled else "")
 
@@ -294,9 +298,11 @@ class TensorInspector(QWidget):
         self.sharers_list.clear()
         self.sharers_list.setVisible(bool(found))
         if not found:
-            self.ownership_label.setText(own + " " + self.tr("No other name shares it: changing it changes nothing else."))
+            alone = self.tr("No other name shares it: changing it changes nothing else.")
+            self.ownership_label.setText(own + " " + alone)
             return
-        self.ownership_label.setText(own + " " + self.tr("These names share its memory, so an in-place change to one changes all:"))
+        shared = self.tr("These names share its memory, so an in-place change to one changes all:")
+        self.ownership_label.setText(own + " " + shared)
         for sharer in found:
             line = "{}  —  {}".format(sharer.name, relations.get(sharer.relation, sharer.relation))
             if sharer.name in self.changed_names:
