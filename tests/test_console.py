@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import time
 
@@ -217,3 +218,22 @@ def test_closing_while_a_cell_runs_interrupts_instead(qtbot, window):
     assert closed == [False] and window.isVisible()
     assert "KeyboardInterrupt" in console_text(window)
     assert window.close()
+
+
+def test_an_alarm_set_by_someone_else_still_fires(window):
+    # e.g. pytest-timeout's: the pump borrows SIGALRM while a cell runs, and hands it back.
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(time.perf_counter()))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        start = time.perf_counter()
+        window.execute("import time\ntime.sleep(0.8)")
+        assert window.panels["tensors"].console.last_result.success
+        assert len(fired) == 1 and 0.25 < fired[0] - start < 0.6  # due during the cell, on time
+        assert signal.getsignal(signal.SIGALRM) is not window.panels["tensors"].console.pump._tick
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        window.execute("x = 1")  # a short cell: the remaining time is put back afterwards
+        assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 0.5
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

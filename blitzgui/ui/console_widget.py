@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,11 @@ PUMP_INTERVAL_S = 0.05  # 20 Hz: the UI stays usable, the cell loses little time
 
 
 class CellPump:
-    """Keeps the Qt event loop turning while a cell runs in the GUI thread, and interrupts it."""
+    """Keeps the Qt event loop turning while a cell runs in the GUI thread, and interrupts it.
+
+    An alarm someone else had set (a test timeout, say) keeps its deadline: the tick calls
+    that handler when it is due, and disarming puts the remaining time back.
+    """
 
     def __init__(self) -> None:
         self.armed = False
@@ -37,6 +42,8 @@ class CellPump:
         self._interrupt = False
         self._pumping = False
         self._previous_handler: Any = None
+        self._previous_deadline: float | None = None
+        self._previous_interval = 0.0
         self.available = hasattr(signal, "setitimer")  # POSIX only; elsewhere cells cannot be interrupted
 
     def arm(self) -> None:
@@ -46,13 +53,17 @@ class CellPump:
         self._interrupt = False
         self._previous_handler = signal.signal(signal.SIGALRM, self._tick)
         signal.siginterrupt(signal.SIGALRM, False)  # restart system calls the tick lands in
-        signal.setitimer(signal.ITIMER_REAL, PUMP_INTERVAL_S, PUMP_INTERVAL_S)
+        delay, self._previous_interval = signal.setitimer(signal.ITIMER_REAL, PUMP_INTERVAL_S, PUMP_INTERVAL_S)
+        self._previous_deadline = time.monotonic() + delay if delay else None
 
     def disarm(self) -> None:
         if not self.armed:
             return
         signal.setitimer(signal.ITIMER_REAL, 0, 0)
         signal.signal(signal.SIGALRM, self._previous_handler or signal.SIG_DFL)
+        if self._previous_deadline is not None:
+            remaining = max(self._previous_deadline - time.monotonic(), 1e-3)
+            signal.setitimer(signal.ITIMER_REAL, remaining, self._previous_interval)
         self.armed = False
         self._interrupt = False
 
@@ -62,7 +73,12 @@ class CellPump:
             self._interrupt = True
         return self.armed
 
-    def _tick(self, _signum: int, _frame: Any) -> None:
+    def _tick(self, signum: int, frame: Any) -> None:
+        if self._previous_deadline is not None and time.monotonic() >= self._previous_deadline:
+            due = self._previous_handler
+            self._previous_deadline = time.monotonic() + self._previous_interval if self._previous_interval else None
+            if callable(due):
+                due(signum, frame)
         if self._pumping:  # a tick landed inside our own processEvents
             return
         self._pumping = True
