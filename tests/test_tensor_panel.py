@@ -109,6 +109,7 @@ def test_storage_view_after_numpy_and_add_(window, panel):
     assert panel.variables.items["c"].background(0).style() == Qt.BrushStyle.NoBrush
     sharers = [panel.inspector.sharers_list.item(i).text() for i in range(panel.inspector.sharers_list.count())]
     assert all("changed by the last cell" in s for s in sharers)
+    assert "changed by the last cell" in panel.inspector.title.text()
     assert "mean 2" in panel.inspector.stats_label.text()
     np.testing.assert_array_equal(window.session.namespace["a"], np.full(5, 2.0))
 
@@ -306,3 +307,17 @@ def test_a_module_row_expands_into_inspectable_parameters(window, panel):
     assert [a.text() for a in panel.variables.context_menu("net.0.weight").actions()][0] == "Copy repr"
     window.execute("net = nn.Linear(1, 1)")  # rebound: the inspected parameter is gone
     assert panel.inspector.name == ""
+
+
+def test_to_on_the_same_device_returns_the_same_tensor(window, panel):
+    window.execute("x = torch.ones(2)")
+    panel.variables.select("x")
+    panel.ops.choose(".to")
+    device = window.context.device.device
+    expected = "'cpu'" if device == "cpu" else repr(device)
+    assert panel.ops.inputs["device"].text() == expected
+    panel.ops.run()
+    if device == "cpu":
+        assert window.session.namespace["t1"] is window.session.namespace["x"]
+        assert "changed by the last cell" not in panel.inspector.title.text()
+        assert panel.inspector.sharer_names == {"t1"}  # the same object under another name

@@ -257,7 +257,10 @@ class TensorInspector(QWidget):
             return
         self.setEnabled(True)
         kind = tensors.summarize(name, value).kind
-        self.title.setText(self.tr("<b>{name}</b> — {kind}").format(name=name, kind=kind))
+        title = self.tr("<b>{name}</b> — {kind}").format(name=name, kind=kind)
+        if name in self.changed_names:
+            title += "  ● " + self.tr("changed by the last cell")
+        self.title.setText(title)
         for key, text in tensors.details(self.tensor).items():
             self.detail_labels[key].setText(text)
         self.stats_label.setText(self._stats_text(tensors.stats(self.tensor)))

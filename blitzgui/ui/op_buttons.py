@@ -143,8 +143,10 @@ class OpButtons(QWidget):
             return fresh_name(self._names())
         if name in ("x", "a") and selected:
             return selected
-        if name == "device" and self.op is not None and self.op.group == "create":
-            return self._default_device
+        if name == "device" and self.op is not None:
+            # created on the app's device; `.to` goes there too (on a CPU-only machine `.to('cpu')`
+            # returns the very same tensor, which the memory view then shows)
+            return self._default_device if self.op.group == "create" else self._default_device or default
         return default
 
     def values(self) -> dict[str, str]:
