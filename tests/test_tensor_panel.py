@@ -153,6 +153,10 @@ def test_heatmap_histogram_and_image_tabs(window, panel):
     assert not inspector.tabs.isTabEnabled(3) and inspector.tabs.currentIndex() == 2
     x, y = inspector.histogram_curve.getData()
     assert y.sum() == 10
+    inspector.tabs.setCurrentIndex(0)
+    model = inspector.table_model
+    assert (model.rowCount(), model.columnCount()) == (10, 1)  # a vector as one column
+    assert model.data(model.index(7, 0)) == "7"
 
 
 def test_a_huge_tensor_stays_responsive(window, panel):

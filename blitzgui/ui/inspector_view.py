@@ -321,7 +321,10 @@ class TensorInspector(QWidget):
         try:
             if tab == 0:
                 plane = tensors.plane(self.tensor, rows, cols, index, max_side=MAX_SIDE, as_float=False)
-                self.table_model.set_plane(plane.values, plane.step)
+                if self.tensor.dim() == 1:  # a vector reads better as one column
+                    self.table_model.set_plane(plane.values.T, (plane.step[1], 1))
+                else:
+                    self.table_model.set_plane(plane.values, plane.step)
                 self._note_step(plane.step)
             elif tab == 1:
                 plane = tensors.plane(self.tensor, rows, cols, index, max_side=MAX_SIDE)
