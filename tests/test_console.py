@@ -145,6 +145,17 @@ def test_exit_asks_instead_of_closing(qtbot, window):
     assert window.execute("1 + 1") == 2
 
 
+def test_ctrl_d_on_an_empty_line_asks_too(qtbot, window):
+    window.show()
+    qtbot.waitExposed(window)
+    console = window.panels["tensors"].console
+    console.wait_started()
+    qtbot.keyClick(console._control, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert console._exit_box is not None and console._exit_box.isVisible()
+    console._exit_box.reject()
+    assert window.isVisible()
+
+
 def test_exit_answered_yes_closes_the_window(qtbot, window):
     window.show()
     qtbot.waitExposed(window)
