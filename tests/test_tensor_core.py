@@ -174,15 +174,21 @@ def test_values_without_memory_share_nothing():
         storage.ownership(3)
 
 
-def test_array_watch_finds_in_place_numpy_changes():
-    watch = storage.ArrayWatch(limit=1000)
-    ns = {"a": np.zeros(3), "big": np.zeros(1000), "t": torch.zeros(2)}
+def test_in_place_watch_finds_numpy_and_module_changes():
+    watch = storage.InPlaceWatch(limit=1000)
+    net = nn.Linear(2, 1)
+    ns = {"a": np.zeros(3), "big": np.zeros(1000), "t": torch.zeros(2), "s": np.array(3.0),
+          "o": np.array([None, 1], dtype=object), "net": net}
     assert watch.changed(ns) == set()
     np.add(ns["a"], 1, out=ns["a"])
     ns["big"] += 1  # over the limit: not watched
     assert watch.changed(ns) == {"a"}
     ns["a"] = np.ones(3)  # rebound, not changed in place: detect_changes' business
     assert watch.changed(ns) == set()
+    ns["s"] += 1  # a 0-d array
+    with torch.no_grad():
+        net.weight.add_(1)
+    assert watch.changed(ns) == {"s", "net"}
 
 
 def test_resolve_paths_into_modules():

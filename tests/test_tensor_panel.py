@@ -325,3 +325,14 @@ def test_to_on_the_same_device_returns_the_same_tensor(window, panel):
         assert window.session.namespace["t1"] is window.session.namespace["x"]
         assert "changed by the last cell" not in panel.inspector.title.text()
         assert panel.inspector.sharer_names == {"t1"}  # the same object under another name
+
+
+def test_a_training_step_in_the_console_refreshes_the_inspected_parameter(window, panel):
+    window.execute("net = nn.Linear(2, 1)\nopt = optim.SGD(net.parameters(), lr=0.5)")
+    panel.variables.select("net.weight")
+    before = panel.inspector.stats_label.text()
+    changes = []
+    window.session.subscribe(changes.append)
+    window.execute("net(torch.ones(4, 2)).sum().backward()\nopt.step()")
+    assert any("net" in names for names in changes)  # the other panels hear of it too
+    assert panel.inspector.stats_label.text() != before

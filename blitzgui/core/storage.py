@@ -117,27 +117,39 @@ def ownership(value: Any) -> str:
     raise TypeError(f"a {type(value).__name__} has no storage")
 
 
-class ArrayWatch:
-    """Finds ndarrays changed in place (`np.add(a, 1, out=a)`), which no version counter records.
+class InPlaceWatch:
+    """Finds values changed in place that `Session.detect_changes` cannot see, because neither
+    their id nor a `_version` of their own changes:
 
-    Keeps a CRC of every array up to `limit` bytes (larger ones are not watched: hashing them
-    after every cell would cost more than it shows).
+    - ndarrays (`np.add(a, 1, out=a)`): a CRC of each array up to `limit` bytes (hashing larger
+      ones after every cell would cost more than it shows);
+    - modules (`optimizer.step()` updates the parameters): the sum of their tensors' versions.
     """
 
     def __init__(self, limit: int = 1 << 20):
         self.limit = limit
-        self._digests: dict[str, tuple[int, int]] = {}  # name -> (id, crc)
+        self._digests: dict[str, tuple[int, int]] = {}  # name -> (id, digest)
+
+    def digest(self, value: Any) -> int | None:
+        if isinstance(value, np.ndarray):
+            return zlib.crc32(np.ascontiguousarray(value).tobytes()) if value.nbytes <= self.limit else None
+        if isinstance(value, torch.nn.Module):
+            tensors = [*value.parameters(), *value.buffers()]
+            return sum(t._version for t in tensors)
+        return None
 
     def changed(self, namespace: Mapping[str, Any], listed: Any = None) -> set[str]:
-        """Names whose array (the same object as last time) now holds different bytes."""
+        """Names whose value (the same object as last time) changed its contents."""
         now = {}
         for name, value in namespace.items():
-            if isinstance(value, np.ndarray) and value.nbytes <= self.limit and (listed is None or listed(name, value)):
-                now[name] = (id(value), zlib.crc32(np.ascontiguousarray(value).view(np.uint8)))
+            if listed is None or listed(name, value):
+                digest = self.digest(value)
+                if digest is not None:
+                    now[name] = (id(value), digest)
         found = set()
-        for name, (ident, crc) in now.items():
+        for name, (ident, digest) in now.items():
             before = self._digests.get(name)
-            if before is not None and before[0] == ident and before[1] != crc:
+            if before is not None and before[0] == ident and before[1] != digest:
                 found.add(name)
         self._digests = now
         return found

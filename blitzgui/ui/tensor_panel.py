@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from blitzgui.core.storage import ArrayWatch, extent
+from blitzgui.core.storage import InPlaceWatch, extent
 from blitzgui.core.tensors import is_listed, resolve
 from blitzgui.ui.console_widget import ConsoleWidget
 from blitzgui.ui.context import AppContext
@@ -54,8 +54,8 @@ class TensorPanel(QWidget):
         self.variables.selected.connect(self._inspect)
         self.variables.delete_requested.connect(self._delete)
         self.inspector = TensorInspector()
-        self.array_watch = ArrayWatch()
-        self.array_watch.changed(self.session.namespace, is_listed)
+        self.in_place_watch = InPlaceWatch()
+        self.in_place_watch.changed(self.session.namespace, is_listed)
         self._unsubscribe = self.session.subscribe(self._namespace_changed)  # after the list's own
 
         console_bar = QHBoxLayout()
@@ -113,10 +113,10 @@ class TensorPanel(QWidget):
             self.interrupt_button.setEnabled(False)
             self.status.clear()
         changed = self.session.detect_changes()
-        # NumPy arrays changed in place have no version counter for detect_changes to see.
-        arrays = self.array_watch.changed(self.session.namespace, is_listed) - changed
-        if arrays:
-            self.session.notify_changed(arrays)
+        # NumPy arrays and modules changed in place: detect_changes cannot see them.
+        in_place = self.in_place_watch.changed(self.session.namespace, is_listed) - changed
+        if in_place:
+            self.session.notify_changed(in_place)
 
     def _namespace_changed(self, names: set[str]) -> None:
         name = self.inspector.name
