@@ -248,3 +248,16 @@ def test_evaluate_counts_per_class():
     assert result.accuracy == pytest.approx(0.25)
     assert result.per_class == {"a": 1.0, "b": 0.0, "c": 0.0, "d": 0.0}
     assert result.confusion[:, 0].sum() == 40
+
+
+def test_time_spent_paused_does_not_count_against_images_per_second():
+    import time
+
+    trainer = Trainer(tiny_model(), tiny_data(), quick_config(epochs=1))
+    run = trainer.run()
+    next(run)
+    run.send(PAUSE)
+    time.sleep(0.5)
+    events = [run.send(RESUME)] + drain(run)
+    record = next(e.record for e in events if isinstance(e, EpochEnd))
+    assert record.seconds < 0.4 and record.images_per_s > 96 / 0.4

@@ -38,7 +38,7 @@ def train(qtbot, panel):
 
 
 def test_pause_step_lr_resume_and_stop(qtbot, panel):
-    panel.epochs.setValue(200)  # long enough to be stopped by hand
+    panel.epochs.setValue(1000)  # long enough to be stopped by hand
     with qtbot.waitSignal(panel.training_started, timeout=WAIT_MS):
         panel.start()
     assert not panel.start_button.isEnabled() and not panel.batch_size.isEnabled()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from typing import Protocol
 
@@ -258,7 +259,7 @@ class Trainer:
         total_steps = self.steps_per_epoch * config.epochs
         self.paused = False
         global_step = 0
-        busy_seconds = 0.0  # time spent training, pauses excluded, for images/s and ETA
+        self.clock = ActiveClock()  # wall time minus pauses and evaluations: images/s and ETA
         images_seen = 0
 
         def evaluate_test() -> Evaluation:
@@ -266,7 +267,7 @@ class Trainer:
 
         try:
             for epoch in range(1, config.epochs + 1):
-                epoch_start_busy, epoch_images = busy_seconds, 0
+                epoch_start, epoch_images = self.clock.seconds(), 0
                 loss_sum, correct_sum = torch.zeros((), device=self.device), torch.zeros((), device=self.device)
                 pending: list[torch.Tensor] = []  # losses not yet copied to the metrics
                 batches = train_one_epoch(
@@ -274,7 +275,6 @@ class Trainer:
                 )
                 step = 0
                 while True:
-                    started = time.perf_counter()
                     try:
                         batch_size, loss, correct = next(batches)
                     except StopIteration:
@@ -288,32 +288,33 @@ class Trainer:
                     epoch_images += batch_size
                     # Report every few steps, at the end of an epoch, and after each STEP while paused.
                     if step % config.report_every and step != self.steps_per_epoch and not self.paused:
-                        busy_seconds += time.perf_counter() - started
                         continue
                     losses = torch.stack(pending).cpu().numpy()  # one device sync per report
                     pending.clear()
                     self.metrics.step_losses.extend(losses)
-                    busy_seconds += time.perf_counter() - started
                     if not np.isfinite(losses).all():
                         yield Finished("diverged", _diverged_message(losses, global_step, epoch, config))
                         return
-                    images_per_s = images_seen / max(busy_seconds, 1e-9)
+                    images_per_s = images_seen / max(self.clock.seconds(), 1e-9)
                     self.metrics.images_per_s = images_per_s
                     progress = Progress(
                         epoch, step, self.steps_per_epoch, global_step, total_steps, float(losses[-1]),
                         optimizer.param_groups[0]["lr"], images_per_s,
                         (total_steps - global_step) * config.batch_size / max(images_per_s, 1e-9),
                     )
-                    command = yield (Paused(progress) if self.paused else progress)
+                    if self.paused:
+                        with self.clock.excluded():
+                            command = yield Paused(progress)
+                    else:
+                        command = yield progress
                     if (yield from self._obey(command, optimizer, progress)):
                         self.metrics.evaluation = evaluate_test()
                         message = f"stopped by request at step {step} of epoch {epoch}"
                         yield Finished("stopped", message, self.metrics.evaluation)
                         return
-                train_seconds = busy_seconds - epoch_start_busy
-                started = time.perf_counter()
-                test = evaluate_test()
-                busy_seconds += time.perf_counter() - started
+                train_seconds = self.clock.seconds() - epoch_start
+                with self.clock.excluded():
+                    test = evaluate_test()
                 record = EpochRecord(
                     epoch=epoch,
                     train_loss=float(loss_sum) / max(epoch_images, 1),
@@ -358,7 +359,27 @@ class Trainer:
             if not self.paused:
                 return False
             progress.lr = optimizer.param_groups[0]["lr"]
-            command = yield Paused(progress)
+            with self.clock.excluded():
+                command = yield Paused(progress)
+
+
+class ActiveClock:
+    """Seconds since creation, minus the spans spent in `excluded()` (paused, evaluating)."""
+
+    def __init__(self):
+        self._start = time.perf_counter()
+        self._excluded = 0.0
+
+    def seconds(self) -> float:
+        return time.perf_counter() - self._start - self._excluded
+
+    @contextmanager
+    def excluded(self):
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            self._excluded += time.perf_counter() - began
 
 
 def _diverged_message(losses: np.ndarray, global_step: int, epoch: int, config: TrainConfig) -> str:

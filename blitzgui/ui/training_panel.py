@@ -1,7 +1,7 @@
 """Training panel: part 4 of the blitz in one click, with everything visible while it runs.
 
 The form builds a TrainConfig; Start hands a core `training_job` to a GeneratorWorker thread.
-The loop never touches a widget: the plots read the run's growing buffers on a 20 Hz timer, and
+The loop never touches a widget: the plots read the run's growing buffers on a 10 Hz timer, and
 the few events that change labels arrive as (thinned) signals.
 """
 
@@ -54,7 +54,7 @@ from blitzgui.ui.training_plots import AccuracyPlot, LossPlot
 from blitzgui.ui.training_runs import RunsView
 from blitzgui.ui.workers import GeneratorWorker
 
-REPAINT_MS = 50  # plots redraw at 20 Hz from the buffers, never per step
+REPAINT_MS = 100  # plots redraw at 10 Hz from the buffers, never per step
 SHUTDOWN_WAIT_S = 15.0
 
 
@@ -333,7 +333,7 @@ class TrainingPanel(QWidget):
         tensorboard = self.tensorboard.isChecked()
         self.worker = GeneratorWorker(
             lambda: training_job(load_data, module, label, spec_json, config, device.device, self.store, tensorboard),
-            droppable=(Progress,), wait_after=(Paused,),
+            droppable=(Progress,), wait_after=(Paused,), min_interval_s=0.1,  # labels at 10 Hz
         )
         self.worker.yielded.connect(self._on_event)
         self.worker.failed.connect(self._on_failed)
