@@ -335,4 +335,6 @@ def test_a_training_step_in_the_console_refreshes_the_inspected_parameter(window
     window.session.subscribe(changes.append)
     window.execute("net(torch.ones(4, 2)).sum().backward()\nopt.step()")
     assert any("net" in names for names in changes)  # the other panels hear of it too
-    assert panel.inspector.stats_label.text() != before
+    assert panel.variables.current_name() == "net.weight"  # the parameter row survives the step
+    assert panel.inspector.name == "net.weight"
+    assert panel.inspector.stats_label.text() not in (before, "")

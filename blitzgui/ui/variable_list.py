@@ -12,9 +12,14 @@ from torch import nn
 
 from blitzgui.core import storage
 from blitzgui.core.session import Session
-from blitzgui.core.tensors import format_bytes, is_listed, module_tensors, resolve, summarize
+from blitzgui.core.tensors import VariableSummary, format_bytes, is_listed, module_tensors, resolve, summarize
 
 CHANGED = QBrush(QColor("#fff3c4"))  # rows the last cell changed (directly or through shared memory)
+
+
+def row_texts(s: VariableSummary) -> list[str]:
+    """A row's cells, in the order of the columns."""
+    return [s.name, s.kind, s.shape, s.dtype, s.device, s.requires_grad, s.grad_fn, format_bytes(s.memory)]
 
 
 class VariableList(QTreeWidget):
@@ -88,9 +93,7 @@ class VariableList(QTreeWidget):
             item.setFont(0, font)
             self.addTopLevelItem(item)
             self.items[name] = item
-        texts = [name, summary.kind, summary.shape, summary.dtype, summary.device, summary.requires_grad,
-                 summary.grad_fn, format_bytes(summary.memory)]
-        for column, text in enumerate(texts):
+        for column, text in enumerate(row_texts(summary)):
             item.setText(column, text)
             item.setBackground(column, CHANGED)
         if isinstance(value, nn.Module):
@@ -98,16 +101,22 @@ class VariableList(QTreeWidget):
         item.setToolTip(0, self.tr("{name}: {kind} {shape}").format(name=name, kind=summary.kind, shape=summary.shape))
 
     def _fill_module_rows(self, item: QTreeWidgetItem, name: str, module: nn.Module) -> None:
-        """A module row expands into its parameters and buffers, each one inspectable."""
-        item.takeChildren()
-        for path, tensor in module_tensors(module):
-            summary = summarize(f"{name}.{path}", tensor)
-            child = QTreeWidgetItem([
-                f"{name}.{path}", summary.kind, summary.shape, summary.dtype, summary.device,
-                summary.requires_grad, summary.grad_fn, format_bytes(summary.memory),
-            ])
-            child.setData(0, Qt.ItemDataRole.UserRole, f"{name}.{path}")
-            item.addChild(child)
+        """A module row expands into its parameters and buffers, each one inspectable.
+
+        The child rows are updated in place while the module keeps the same parameters, so a
+        selected parameter stays selected (and inspected) through `optimizer.step()`."""
+        tensors = {f"{name}.{path}": tensor for path, tensor in module_tensors(module)}
+        children = {item.child(i).data(0, Qt.ItemDataRole.UserRole): item.child(i) for i in range(item.childCount())}
+        if children.keys() != tensors.keys():
+            item.takeChildren()
+            children = {}
+            for path in tensors:
+                children[path] = QTreeWidgetItem()
+                children[path].setData(0, Qt.ItemDataRole.UserRole, path)
+                item.addChild(children[path])
+        for path, tensor in tensors.items():
+            for column, text in enumerate(row_texts(summarize(path, tensor))):
+                children[path].setText(column, text)
 
     def _remove_row(self, name: str) -> None:
         self._ids.pop(name, None)
