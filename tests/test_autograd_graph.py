@@ -87,6 +87,27 @@ def test_shared_subgraph_is_drawn_once():
     assert len(graph.edges) == len(set(graph.edges)) == 4
 
 
+def test_y_times_y_is_one_edge_that_carries_two_inputs():
+    ns = blitz_y_z_out()
+    graph = build_graph(ns["out"], ns, "out")
+    square = next(i for i, n in enumerate(graph.nodes) if n.op == "MulBackward0" and n.tensor_name is None)
+    add = next(i for i, n in enumerate(graph.nodes) if n.op == "AddBackward0")
+    assert graph.repeats == {(square, add): 2}
+    assert full_projection(graph).repeats == {(square, add): 2}
+    assert f'n{square} -> n{add} [label="×2"];' in to_dot(graph)
+    assert to_dot(graph).count("×") == 1
+    assert nearest_to_root(graph, 10).repeats == {(square, add): 2}
+
+
+def test_repeats_are_not_shown_between_module_boxes():
+    lin = nn.Linear(2, 2)
+    h = lin(torch.ones(1, 2))
+    out = (h * h).sum()
+    graph = build_graph(out, {"lin": lin, "out": out}, "out")
+    assert len(graph.repeats) == 1
+    assert collapse_by_module(graph).repeats == {}
+
+
 def test_blitz_q_graph():
     a = torch.tensor([2.0, 3.0], requires_grad=True)
     b = torch.tensor([6.0, 4.0], requires_grad=True)

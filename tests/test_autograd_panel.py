@@ -9,6 +9,7 @@ import pytest
 import torch
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
 from blitzgui.core.autograd_graph import COLLAPSED, FULL, MAX_DRAWN_NODES, TRUNCATED
 
@@ -88,6 +89,19 @@ def test_follows_the_latest_result_and_shows_grads_and_traversal_after_backward(
 
     window.execute("x.requires_grad_(False)")
     qtbot.waitUntil(lambda: leaf.kind == "frozen", timeout=5000)
+
+
+def test_y_times_y_arrow_is_labelled_twice(shown, qtbot):
+    window, panel = shown
+    run_and_draw(qtbot, window, panel, BLITZ)
+    [label] = panel.view.repeat_labels
+    assert label.text() == "×2" and "used 2 times" in label.toolTip()
+    square, add = box_by_text(panel, "MulBackward0", ""), box_by_text(panel, "AddBackward0", "y")
+    y = label.sceneBoundingRect().center().y()
+    assert square.sceneBoundingRect().bottom() < y < add.sceneBoundingRect().top()  # beside its arrow
+    run_and_draw(qtbot, window, panel, "w = x * 2")
+    assert panel.view.repeat_labels == [] and not any(
+        isinstance(item, QGraphicsSimpleTextItem) for item in panel.view.scene().items())
 
 
 def test_a_new_result_replaces_the_graph_and_no_grad_or_delete_explain_themselves(shown, qtbot):

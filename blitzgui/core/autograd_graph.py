@@ -155,6 +155,9 @@ class AutogradGraph:
     nodes: list[GraphNode]
     edges: list[tuple[int, int]]  # (consumer, producer of one of its inputs): the backward direction
     reason: str = ""  # why there is no graph, when `nodes` is empty
+    # Edges that carry more than one input, and how many: y*y feeds y's node in twice, and
+    # backward() adds both gradients (d(y*y)/dy = 2y).
+    repeats: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.nodes)
@@ -264,7 +267,7 @@ def build_graph(tensor: Any, namespace: Mapping[str, Any] | None = None, label: 
 
     index = {root: 0}
     fns = [root]
-    edges: dict[tuple[int, int], None] = {}  # ordered set: y*y reaches y's node twice, drawn once
+    edges: Counter[tuple[int, int]] = Counter()  # y*y reaches y's node twice: one edge, counted twice
     stack = [root]
     while stack:
         fn = stack.pop()
@@ -277,7 +280,7 @@ def build_graph(tensor: Any, namespace: Mapping[str, Any] | None = None, label: 
                 j = index[nxt] = len(fns)
                 fns.append(nxt)
                 stack.append(nxt)
-            edges[(i, j)] = None
+            edges[(i, j)] += 1
 
     nodes = []
     for i, fn in enumerate(fns):
@@ -288,7 +291,8 @@ def build_graph(tensor: Any, namespace: Mapping[str, Any] | None = None, label: 
             nodes.append(GraphNode(i, _op_name(fn), fn, variable, name, _module_of(pname)))
         else:
             nodes.append(GraphNode(i, _op_name(fn), fn, None, fn_names.get(fn)))
-    graph = AutogradGraph(label, nodes, list(edges))
+    repeats = {edge: count for edge, count in edges.items() if count > 1}
+    graph = AutogradGraph(label, nodes, list(edges), repeats=repeats)
     if graph.nodes[0].tensor_name is None:
         graph.nodes[0].tensor_name = label
     _assign_modules(graph)
@@ -353,6 +357,7 @@ class Projection:
     edges: list[tuple[int, int]]
     hidden: int = 0  # nodes of the full graph not drawn at all (truncated view)
     modules: list[str | None] = field(default_factory=list)  # per box: the module it collapses, if any
+    repeats: dict[tuple[int, int], int] = field(default_factory=dict)  # edges between two single nodes used more than once
 
     def module_of(self, box: int) -> str | None:
         return self.modules[box] if box < len(self.modules) else None
@@ -362,7 +367,7 @@ class Projection:
 
 
 def full_projection(graph: AutogradGraph) -> Projection:
-    return Projection([[n.index] for n in graph.nodes], list(graph.edges))
+    return Projection([[n.index] for n in graph.nodes], list(graph.edges), repeats=dict(graph.repeats))
 
 
 def _project(graph: AutogradGraph, groups: dict[Any, list[int]]) -> Projection:
@@ -370,7 +375,9 @@ def _project(graph: AutogradGraph, groups: dict[Any, list[int]]) -> Projection:
     box = {node: b for b, nodes in enumerate(members) for node in nodes}
     edges = {(box[a], box[b]): None for a, b in graph.edges if a in box and b in box and box[a] != box[b]}
     modules = [key if isinstance(key, str) else None for key in groups]
-    return Projection(members, list(edges), hidden=len(graph.nodes) - len(box), modules=modules)
+    repeats = {(box[a], box[b]): count for (a, b), count in graph.repeats.items()
+               if a in box and b in box and len(members[box[a]]) == len(members[box[b]]) == 1}
+    return Projection(members, list(edges), hidden=len(graph.nodes) - len(box), modules=modules, repeats=repeats)
 
 
 def collapse_by_module(graph: AutogradGraph, depth: int = 1, expanded: Collection[str] = ()) -> Projection:
@@ -467,7 +474,9 @@ def to_dot(graph: AutogradGraph, projection: Projection | None = None) -> str:
         label = first + (f"\\n{second}" if second else "")
         colour = _DOT_COLOURS[box_kind(graph, members)]
         lines.append(f'  n{box} [label="{label.replace(chr(34), chr(39))}", fillcolor="{colour}"];')
-    lines += [f"  n{a} -> n{b};" for a, b in projection.edges]
+    for a, b in projection.edges:
+        count = projection.repeats.get((a, b))
+        lines.append(f'  n{a} -> n{b} [label="×{count}"];' if count else f"  n{a} -> n{b};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

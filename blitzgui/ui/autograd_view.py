@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsRectItem,
     QGraphicsScene,
+    QGraphicsSimpleTextItem,
     QGraphicsView,
     QWidget,
 )
@@ -121,6 +122,7 @@ class AutogradView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.boxes: list[NodeBox] = []
+        self.repeat_labels: list[QGraphicsSimpleTextItem] = []  # "×2" beside an arrow that carries two inputs
         self.graph: AutogradGraph | None = None
         self.projection: Projection | None = None
         self.scene().selectionChanged.connect(self._selection_changed)
@@ -159,17 +161,25 @@ class AutogradView(QGraphicsView):
         scene = self.scene()
         edge_pen = QPen(QColor("#8a8a8a"), 1.2)
         arrow_brush = QBrush(QColor("#8a8a8a"))
-        for route in layout.routes:
+        for route, edge in zip(layout.routes, projection.edges, strict=True):
             points = [QPointF(x * X_STEP, y * Y_STEP) for x, y in route]
             points[0] += QPointF(0, BOX_H / 2)  # leave the consumer's bottom edge ...
             points[-1] -= QPointF(0, BOX_H / 2 + 7)  # ... and stop above the input's top edge
             path = QPainterPath()
             path.addPolygon(QPolygonF(points))
-            edge = scene.addPath(path, edge_pen)
-            edge.setZValue(-1)
+            line = scene.addPath(path, edge_pen)
+            line.setZValue(-1)
             tip = points[-1] + QPointF(0, 7)
             head = scene.addPolygon(QPolygonF([tip, tip + QPointF(-5, -8), tip + QPointF(5, -8)]), Qt.PenStyle.NoPen, arrow_brush)
             head.setZValue(-1)
+            if edge in projection.repeats:  # y*y: one arrow carries both inputs
+                label = scene.addSimpleText(f"×{projection.repeats[edge]}")
+                label.setBrush(QBrush(QColor("#111111")))
+                label.setPos(path.pointAtPercent(0.5) + QPointF(6, -label.boundingRect().height() / 2))
+                label.setToolTip(QCoreApplication.translate(
+                    "AutogradView", "This input is used {} times: backward() adds up the gradient of each use.").format(
+                    projection.repeats[edge]))
+                self.repeat_labels.append(label)
             yield
         for box, members in enumerate(projection.members):
             x, y = layout.positions[box]
@@ -199,6 +209,7 @@ class AutogradView(QGraphicsView):
         self.scene().clear()
         self.scene().blockSignals(False)
         self.boxes = []
+        self.repeat_labels = []
         self.graph = self.projection = None
 
     def refresh_states(self, traversed: set[int]) -> None:
