@@ -10,7 +10,7 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from blitzgui.core.layers import LAYER_TYPES, LayerSpec, NetworkSpec, build_module, parameter_count, preset
 from blitzgui.core import shapes
-from blitzgui.core.shapes import COUNTED_KINDS, ELEMENTWISE_KINDS, describe_counts, format_shape, infer_shapes, parse_input_shape
+from blitzgui.core.shapes import BATCHED_NDIM, COUNTED_KINDS, ELEMENTWISE_KINDS, describe_counts, format_shape, infer_shapes, parse_input_shape
 
 
 def with_layers(spec, layers):
@@ -202,7 +202,12 @@ def test_inferred_shapes_match_a_real_forward_pass(layers, input_shape):
     x = torch.randn(2, *input_shape)
     failed_at = None
     with torch.no_grad():
-        for index, module in enumerate(model):
+        for index, (module, layer) in enumerate(zip(model, layers)):
+            # The builder's contract: a layer torch would also run on one unbatched sample must get
+            # a batch (tested on its own above); everything else is up to torch.
+            if layer.kind in BATCHED_NDIM and x.dim() != BATCHED_NDIM[layer.kind][0]:
+                failed_at = index
+                break
             try:
                 x = module(x)
             except (RuntimeError, ValueError, IndexError):
@@ -213,3 +218,18 @@ def test_inferred_shapes_match_a_real_forward_pass(layers, input_shape):
     event("whole stack ran" if failed_at is None else "failed at layer {}".format(failed_at + 1))
     if failed_at is not None:
         assert report.layers[failed_at].error
+
+
+def test_an_input_without_the_batch_size_is_refused_not_read_as_one_unbatched_image():
+    # torch would run Conv2d(1, 6, 5) on 1×28×28 as ONE unbatched image and the check would then
+    # advise in_features = 16 (4*4): wrong for the batches the model is trained on.
+    batch, sample = parse_input_shape("1×28×28")
+    report = infer_shapes(replace(preset("blitz_net"), input_shape=sample), batch=batch)
+    row = report.layers[report.error_index]
+    assert row.name == "conv1"
+    assert row.error == (
+        "Conv2d expects a 4-D input N×C×H×W but receives 1×28×28 (3-D): the input shape starts with "
+        "the batch size, e.g. 1×1×28×28."
+    )
+    rnn = NetworkSpec((LayerSpec.of("RNN", input_size=28),), (28,))
+    assert infer_shapes(rnn, batch=5).layers[0].error.startswith("RNN expects a 3-D input N×L×features")

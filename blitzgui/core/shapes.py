@@ -25,6 +25,12 @@ Shape = tuple[int, ...]
 COUNTED_KINDS = frozenset({"Conv1d", "Conv2d", "Linear", "RNN"})  # the others do no matmul/conv
 ELEMENTWISE_KINDS = frozenset({"ReLU", "ELU", "Sigmoid", "Tanh", "LogSigmoid", "Softplus", "Softsign", "Softshrink",
                                "Dropout"})
+# The input each layer type needs, batch dimension included. torch also runs these layers on one
+# sample without it (C×H×W), but the builder's models always take a batch: letting that through
+# would read the batch size as channels and give wrong advice further down.
+BATCHED_NDIM = {"Conv1d": (3, "N×C×L"), "Conv2d": (4, "N×C×H×W"), "MaxPool1d": (3, "N×C×L"),
+                "MaxPool2d": (4, "N×C×H×W"), "AvgPool1d": (3, "N×C×L"), "AvgPool2d": (4, "N×C×H×W"),
+                "BatchNorm2d": (4, "N×C×H×W"), "RNN": (3, "N×L×features")}
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,8 @@ def _run(key: tuple, input_shape: Shape) -> tuple[Shape | None, int, str | None]
         # These act element by element, so any input keeps its shape; torch's meta path for them is
         # interpreted Python (~1 ms a call, most of a 50-layer check). A test holds them to this.
         return input_shape, 0, None
+    if kind in BATCHED_NDIM and len(input_shape) != BATCHED_NDIM[kind][0]:
+        return None, 0, "expected a {}-D input".format(BATCHED_NDIM[kind][0])
     dim = dict(params).get("dim")
     if dim is not None and not -len(input_shape) <= dim < len(input_shape):
         # softmax's meta kernel skips this check that the real kernels make
@@ -182,9 +190,6 @@ def infer_shapes(spec: NetworkSpec, batch: int = 1) -> ShapeReport:
 _SPATIAL_DIMS = {"Conv1d": 1, "Conv2d": 2, "MaxPool1d": 1, "MaxPool2d": 2, "AvgPool1d": 1, "AvgPool2d": 2}
 _CHANNEL_PARAM = {"Conv1d": "in_channels", "Conv2d": "in_channels", "BatchNorm1d": "num_features",
                   "BatchNorm2d": "num_features"}
-_EXPECTED_NDIM = {"Conv1d": (3, "N×C×L"), "Conv2d": (4, "N×C×H×W"), "MaxPool1d": (3, "N×C×L"),
-                  "MaxPool2d": (4, "N×C×H×W"), "AvgPool1d": (3, "N×C×L"), "AvgPool2d": (4, "N×C×H×W"),
-                  "BatchNorm2d": (4, "N×C×H×W"), "RNN": (3, "N×L×features")}
 
 
 def _plural(n: int, word: str) -> str:
@@ -199,9 +204,14 @@ def explain(spec: NetworkSpec, index: int, shape: Shape, raw: str) -> tuple[str,
     before = spec.layers[:index]
     flattened = any(earlier.kind == "Flatten" for earlier in before)
 
-    expected = _EXPECTED_NDIM.get(kind)
-    if expected and len(shape) != expected[0] and not (kind == "BatchNorm1d"):
-        hint = "move it before the Flatten" if flattened else "check the input shape and the layers before it"
+    expected = BATCHED_NDIM.get(kind)
+    if expected and len(shape) != expected[0]:
+        if flattened:
+            hint = "move it before the Flatten"
+        elif len(shape) == expected[0] - 1 and len(shape) == len(spec.input_shape) + 1:
+            hint = "the input shape starts with the batch size, e.g. 1×{}".format(format_shape(shape))
+        else:
+            hint = "check the input shape and the layers before it"
         return (
             "{} expects a {}-D input {} but receives {} ({}-D): {}.".format(
                 kind, expected[0], expected[1], format_shape(shape), len(shape), hint
