@@ -306,3 +306,15 @@ def test_delete_key_in_a_text_field_edits_text_not_layers(qtbot, panel):
         editor.setFocus()
         qtbot.keyClick(editor, Qt.Key.Key_Delete)
     assert len(panel.spec.layers) == 12
+
+
+def test_a_typed_problem_is_not_replaced_by_the_shape_message_of_a_later_check(qtbot, panel):
+    panel.set_input_shape(1, (3, 28, 28))  # fc1 now gets 256 features: a shape message on in_features
+    panel.check_shapes()
+    select(panel, 7)
+    assert "set in_features to 256" in panel.form.message("in_features")
+    # "25" is valid (its check is still debounced when "x" follows), "25x" is not
+    type_into(qtbot, panel.form.editors["in_features"], "25x")
+    wait_for_check(qtbot, panel)
+    assert panel.form.editors["in_features"].text() == "25x"
+    assert panel.form.message("in_features").startswith("must be a whole number")

@@ -132,10 +132,11 @@ class LayerForm(QWidget):
         self._show_message(param.name, None)
         self.value_edited.emit(param.name, value)
 
-    def _show_message(self, name: str, message: str | None) -> None:
+    def _show_message(self, name: str, message: str | None, from_shape_check: bool = False) -> None:
         label = self.messages.get(name)
         if label is None:
             return
+        label.setProperty("shape", from_shape_check)  # a later shape check may replace only its own messages
         label.setText(message or "")
         label.setVisible(bool(message))
         editor = self.editors[name]
@@ -149,10 +150,8 @@ class LayerForm(QWidget):
             if typed_problem:
                 continue
             if name == field and message:
-                label.setProperty("shape", True)
-                self._show_message(name, message)
+                self._show_message(name, message, from_shape_check=True)
             elif label.property("shape"):
-                label.setProperty("shape", False)
                 self._show_message(name, None)
 
     def message(self, name: str) -> str:
