@@ -285,6 +285,29 @@ def test_hover_tooltip_zoom_and_fit(shown, qtbot):
     assert panel.mode == FULL and len(panel.view.boxes) == 5
 
 
+def test_a_tall_graph_starts_readable_at_the_root_and_fit_shows_all(shown, qtbot):
+    from blitzgui.ui.autograd_view import READABLE_SCALE
+
+    window, panel = shown
+    run_and_draw(qtbot, window, panel, "x = torch.ones(2, requires_grad=True)\nc = x\nfor _ in range(40):\n    c = c * 2")
+    view = panel.view
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    root = box_by_text(panel, "MulBackward0", "c").sceneBoundingRect()
+    assert view.transform().m11() == pytest.approx(READABLE_SCALE)
+    assert visible.contains(root) and root.top() - visible.top() < 60  # the root near the top
+    assert not visible.contains(view.sceneRect())
+    _button(panel, "Fit").click()
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert visible.adjusted(-1, -1, 1, 1).contains(view.sceneRect())
+
+
+def test_module_graph_of_over_100_nodes_suggests_collapsing(shown, qtbot):
+    window, panel = shown
+    code = "seq = nn.Sequential(*[nn.Linear(2, 2) for _ in range(30)])\nr = seq(torch.ones(1, 2)).sum()"
+    run_and_draw(qtbot, window, panel, code)
+    assert len(panel.graph) > 100 and panel.status_label.text().endswith("Tip: tick 'Collapse by module' for an overview.")
+
+
 def test_unrelated_cells_do_not_rebuild_the_graph(shown, qtbot, monkeypatch):
     window, panel = shown
     run_and_draw(qtbot, window, panel, BLITZ)

@@ -54,6 +54,7 @@ from blitzgui.ui.autograd_view import KIND_COLOURS, AutogradView
 from blitzgui.ui.context import AppContext
 
 POLL_MS = 300  # backward() and requires_grad_() change no name, so the followed graph is polled
+COLLAPSE_TIP_NODES = 100  # a module graph this large does not fit readably: suggest collapsing
 
 
 class _LayoutJob(QRunnable):
@@ -401,7 +402,7 @@ class AutogradPanel(QWidget):
     def _status_text(self) -> str:
         graph, projection = self.graph, self.view.projection
         text = self.tr("{}: {} nodes, {} edges.").format(graph.label, len(graph), len(graph.edges))
-        if self.mode == FULL and graph.has_modules() and len(graph) > 300:
+        if self.mode == FULL and graph.has_modules() and len(graph) > COLLAPSE_TIP_NODES:
             text += " " + self.tr("Tip: tick 'Collapse by module' for an overview.")
         if self.mode == COLLAPSED:
             text += " " + self.tr("Collapsed into {} boxes by module.").format(len(projection.members))

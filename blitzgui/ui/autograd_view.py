@@ -44,6 +44,8 @@ KIND_COLOURS = {ROOT: "#f4a261", OP: "#dfe7f2", LEAF: "#8fd694", FROZEN: "#c8c8c
 BOX_W, BOX_H = 170.0, 50.0  # room for three lines: op, name, a leaf's .grad
 X_STEP, Y_STEP = 195.0, 94.0  # pixels per layout unit across, per layer down
 SLICE_MS = 15  # longest stretch the GUI thread spends adding items before it handles events
+READABLE_SCALE = 0.7  # zoomed out further, the boxes' text is too small to read
+MIN_SCALE, MAX_SCALE = 0.02, 1.5  # Fit stays in these bounds: a dot per box at worst, never blown up
 MAX_EXPORT_SIDE = 12000  # pixels: a PNG of a huge graph is scaled down to stay below this
 
 PEN_PLAIN = QPen(QColor("#555555"), 1)
@@ -150,7 +152,7 @@ class AutogradView(QGraphicsView):
             self._pump.stop()
             self._pending = None
             self.scene().setSceneRect(self.scene().itemsBoundingRect().adjusted(-40, -40, 40, 40))
-            self.fit()
+            self.show_start()
             QTimer.singleShot(0, self._finished)  # the panel's follow-up work gets a turn of its own
 
     def _finished(self) -> None:
@@ -254,22 +256,30 @@ class AutogradView(QGraphicsView):
 
     # -- zoom and pan ------------------------------------------------------------------------
     def fit(self) -> None:
+        """The whole drawing in the view (the Fit button), never blown up past 1.5×."""
         rect = self.scene().sceneRect()
         if rect.isEmpty():
             return
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.transform().m11() < 0.05:  # a huge graph: start readable at the root instead
-            self.resetTransform()
-            self.scale(0.6, 0.6)
-            if self.boxes:
-                self.centerOn(self.boxes[0])
-        elif self.transform().m11() > 1.5:
-            self.resetTransform()
-            self.scale(1.5, 1.5)
+        scale = min(max(self.transform().m11(), MIN_SCALE), MAX_SCALE)
+        self.resetTransform()
+        self.scale(scale, scale)
+        self.centerOn(rect.center())
+
+    def show_start(self) -> None:
+        """The first view of a new drawing: all of it when its text stays readable, else the
+        root's end at a readable size (the scroll bars show there is more; Fit shows it all)."""
+        self.fit()
+        if self.transform().m11() >= READABLE_SCALE or not self.boxes:
+            return
+        self.resetTransform()
+        self.scale(READABLE_SCALE, READABLE_SCALE)
+        root = self.boxes[0].sceneBoundingRect()  # box 0 holds the root in every projection
+        self.centerOn(root.center().x(), root.top() - 30 + self.viewport().height() / 2 / READABLE_SCALE)
 
     def zoom(self, factor: float) -> None:
         scale = self.transform().m11() * factor
-        if 0.02 <= scale <= 8:
+        if MIN_SCALE <= scale <= 8:
             self.scale(factor, factor)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
