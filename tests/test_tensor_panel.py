@@ -338,3 +338,18 @@ def test_a_training_step_in_the_console_refreshes_the_inspected_parameter(window
     assert panel.variables.current_name() == "net.weight"  # the parameter row survives the step
     assert panel.inspector.name == "net.weight"
     assert panel.inspector.stats_label.text() not in (before, "")
+
+
+def test_panel_fits_a_1280_px_screen_with_a_5d_tensor_and_an_op_form(qtbot, window, panel):
+    window.resize(1280, 860)
+    window.show()
+    qtbot.waitExposed(window)
+    window.execute("h = torch.randn(2, 3, 4, 5, 6)")
+    panel.variables.select("h")
+    panel.ops.choose("arange")
+    QApplication.processEvents()
+    assert len(panel.inspector.picker.index_boxes) == 3
+    assert panel.minimumSizeHint().width() <= 1100  # index boxes and long strides wrap instead
+    assert window.width() <= 1280
+    for name, field in panel.ops.inputs.items():  # every argument field is wide enough to read
+        assert field.width() >= 150, name

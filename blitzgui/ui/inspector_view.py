@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget, QSizePolicy, QSpinBox, QTableView, QTabWidget,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from blitzgui.core import storage, tensors
 
 MAX_SIDE = 2048  # largest plane side drawn or tabled; bigger planes are strided
+INDEX_BOXES_PER_LINE = 4  # the slice picker's index boxes per line
 DETAIL_KEYS = [
     "shape", "stride", "dtype", "device", "is_contiguous", "storage_offset", "numel", "memory", "requires_grad",
 ]
@@ -69,6 +70,21 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+class ValueLabel(QLabel):
+    """A value that asks for its whole width but wraps when squeezed: a 5-D tensor's stride
+    wraps instead of making the window wider than the screen."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        margins = self.contentsMargins()
+        whole = self.fontMetrics().horizontalAdvance(self.text()) + margins.left() + margins.right() + 2
+        return QSize(max(hint.width(), whole), hint.height())
+
+
 class SlicePicker(QWidget):
     """Which two axes of an n-D tensor are shown, and the index of every other axis."""
 
@@ -83,15 +99,20 @@ class SlicePicker(QWidget):
         self.index_boxes: dict[int, QSpinBox] = {}
         self.rows_axis.currentIndexChanged.connect(self._axes_changed)
         self.cols_axis.currentIndexChanged.connect(self._axes_changed)
-        self.layout_ = QHBoxLayout(self)
-        self.layout_.setContentsMargins(0, 0, 0, 0)
-        self.layout_.addWidget(QLabel(self.tr("rows: axis")))
-        self.layout_.addWidget(self.rows_axis)
-        self.layout_.addWidget(QLabel(self.tr("columns: axis")))
-        self.layout_.addWidget(self.cols_axis)
-        self.index_row = QHBoxLayout()
-        self.layout_.addLayout(self.index_row)
-        self.layout_.addStretch(1)
+        axes_row = QHBoxLayout()
+        axes_row.addWidget(QLabel(self.tr("rows: axis")))
+        axes_row.addWidget(self.rows_axis)
+        axes_row.addWidget(QLabel(self.tr("columns: axis")))
+        axes_row.addWidget(self.cols_axis)
+        axes_row.addStretch(1)
+        # The other axes' index boxes wrap onto lines of their own, so that a 5-D tensor does
+        # not make the whole window wider than the screen.
+        self.index_grid = QGridLayout()
+        self.index_grid.setColumnStretch(INDEX_BOXES_PER_LINE, 1)  # boxes packed to the left
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(axes_row)
+        layout.addLayout(self.index_grid)
 
     def set_shape(self, shape: tuple[int, ...]) -> None:
         """Keep the choice when the shape did not change (a refresh after an in-place op)."""
@@ -123,8 +144,8 @@ class SlicePicker(QWidget):
         self._on_change()
 
     def _rebuild_index_boxes(self) -> None:
-        while self.index_row.count():
-            widget = self.index_row.takeAt(0).widget()
+        while self.index_grid.count():
+            widget = self.index_grid.takeAt(0).widget()
             if widget is not None:
                 widget.hide()  # at once: deleteLater() waits for the event loop
                 widget.deleteLater()
@@ -136,7 +157,8 @@ class SlicePicker(QWidget):
             box.setRange(0, max(size - 1, 0))
             box.setPrefix(self.tr("axis {}: ").format(axis))
             box.valueChanged.connect(self._on_change)
-            self.index_row.addWidget(box)
+            self.index_grid.addWidget(box, len(self.index_boxes) // INDEX_BOXES_PER_LINE,
+                                      len(self.index_boxes) % INDEX_BOXES_PER_LINE, Qt.AlignmentFlag.AlignLeft)
             self.index_boxes[axis] = box
 
     def choice(self) -> tuple[int, int, dict[int, int]]:
@@ -163,7 +185,7 @@ class TensorInspector(QWidget):
         grid = QGridLayout(details_box)
         grid.setHorizontalSpacing(12)
         for number, key in enumerate(DETAIL_KEYS):  # three key/value pairs per row
-            label = QLabel()
+            label = ValueLabel()
             label.setFont(mono)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.detail_labels[key] = label
@@ -171,14 +193,12 @@ class TensorInspector(QWidget):
             name.setStyleSheet("color: #555;")
             grid.addWidget(name, number // 3, 2 * (number % 3))
             grid.addWidget(label, number // 3, 2 * (number % 3) + 1)
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
-        grid.setColumnStretch(5, 1)
+        grid.setColumnStretch(6, 1)  # spare width goes after the values, which then seldom wrap
         self.stats_label = QLabel()
         self.stats_label.setFont(mono)
         self.stats_label.setWordWrap(True)
         self.stats_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        grid.addWidget(self.stats_label, 3, 0, 1, 6)
+        grid.addWidget(self.stats_label, 3, 0, 1, 7)
 
         memory_box = QGroupBox(self.tr("Memory"))
         self.ownership_label = QLabel()

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (
 
 from blitzgui.ui.op_catalog import GROUPS, OPS, OPS_BY_KEY, Op, code, fresh_name
 
-COLUMNS = 7  # buttons per line inside a group
+COLUMNS = 5  # buttons per line inside a group
+FIELD_MIN_WIDTH = 160  # an argument field shows "[[1., 2.], [3., 4.]]" whole
 
 
 class OpButtons(QWidget):
@@ -60,20 +61,20 @@ class OpButtons(QWidget):
         self.form = QFormLayout()
         self.preview = QLabel()
         self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.preview.setWordWrap(True)  # a long line wraps rather than squeezing the fields
         self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
         self.run_button = QPushButton(self.tr("Run in console"))
         self.run_button.clicked.connect(self.run)
-        side = QVBoxLayout()
-        side.addWidget(self.preview)
-        side.addWidget(self.error)
-        side.addWidget(self.run_button, 0, Qt.AlignmentFlag.AlignLeft)
-        side.addStretch(1)
-        form_row = QHBoxLayout(self.form_box)
-        form_row.addLayout(self.form, 2)
-        form_row.addLayout(side, 3)
+        # The fields get the box's whole width; the code it writes and the button go below.
+        form_column = QVBoxLayout(self.form_box)
+        form_column.addLayout(self.form)
+        form_column.addWidget(self.preview)
+        form_column.addWidget(self.error)
+        form_column.addWidget(self.run_button, 0, Qt.AlignmentFlag.AlignLeft)
+        form_column.addStretch(1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.groups, 2)
@@ -132,6 +133,7 @@ class OpButtons(QWidget):
                 widget.textChanged.connect(self._update_preview)
                 if arg.optional:
                     widget.setPlaceholderText(self.tr("(optional)"))
+            widget.setMinimumWidth(FIELD_MIN_WIDTH)
             self.form.addRow(arg.name, widget)
             self.inputs[arg.name] = widget
         self.form_box.setTitle(self.tr("Arguments of {}").format(key))
