@@ -104,6 +104,18 @@ def test_y_times_y_arrow_is_labelled_twice(shown, qtbot):
         isinstance(item, QGraphicsSimpleTextItem) for item in panel.view.scene().items())
 
 
+def test_long_op_names_of_the_blitz_net_fit_their_boxes(shown, qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    window, panel = shown
+    run_and_draw(qtbot, window, panel, NET)
+    metrics = QFontMetrics(panel.view.scene().font())
+    ops = {item.lines[0] for item in panel.view.boxes}
+    assert "MaxPool2DWithIndicesBackward0" in ops
+    for item in panel.view.boxes:
+        assert metrics.horizontalAdvance(item.lines[0]) <= item.rect().width() - 8, item.lines[0]
+
+
 def test_a_new_result_replaces_the_graph_and_no_grad_or_delete_explain_themselves(shown, qtbot):
     window, panel = shown
     run_and_draw(qtbot, window, panel, "x = torch.ones(3, requires_grad=True)\ny = x * 2")

@@ -41,8 +41,8 @@ from blitzgui.core.autograd_graph import (
 from blitzgui.core.graph_layout import Layout
 
 KIND_COLOURS = {ROOT: "#f4a261", OP: "#dfe7f2", LEAF: "#8fd694", FROZEN: "#c8c8c8", MODULE: "#cdb4ff"}
-BOX_W, BOX_H = 170.0, 50.0  # room for three lines: op, name, a leaf's .grad
-X_STEP, Y_STEP = 195.0, 94.0  # pixels per layout unit across, per layer down
+BOX_W, BOX_H = 214.0, 50.0  # room for three lines (op, name, a leaf's .grad), "MaxPool2DWithIndicesBackward0" unelided
+X_STEP, Y_STEP = 238.0, 94.0  # pixels per layout unit across, per layer down
 SLICE_MS = 15  # longest stretch the GUI thread spends adding items before it handles events
 READABLE_SCALE = 0.7  # zoomed out further, the boxes' text is too small to read
 MIN_SCALE, MAX_SCALE = 0.02, 1.5  # Fit stays in these bounds: a dot per box at worst, never blown up
