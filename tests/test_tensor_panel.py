@@ -353,3 +353,13 @@ def test_panel_fits_a_1280_px_screen_with_a_5d_tensor_and_an_op_form(qtbot, wind
     assert window.width() <= 1280
     for name, field in panel.ops.inputs.items():  # every argument field is wide enough to read
         assert field.width() >= 150, name
+
+
+def test_selecting_a_module_row_says_how_to_inspect_it(window, panel):
+    window.execute("net = nn.Linear(3, 2)")
+    panel.variables.select("net")
+    title = panel.inspector.title.text()
+    assert "Linear module" in title and "expand its row" in title
+    assert "cannot" not in title  # a module is not an error
+    panel.variables.select("net.weight")
+    assert panel.inspector.detail_labels["shape"].text() == "(2, 3)"

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget, QSizePolicy, QSpinBox, QTableView, QTabWidget,
     QVBoxLayout, QWidget,
 )
+from torch import nn
 
 from blitzgui.core import storage, tensors
 
@@ -269,6 +270,12 @@ class TensorInspector(QWidget):
             self.clear()
             return
         self.name, self.namespace, self.changed_names = name, namespace, set(changed or ())
+        if isinstance(value, nn.Module):  # not an error: its tensors are one click away
+            self.clear()
+            self.title.setText(self.tr(
+                "{name} is a {kind} module: expand its row in the list to inspect each parameter and buffer."
+            ).format(name=name, kind=type(value).__name__))
+            return
         try:
             self.tensor = tensors.as_tensor(value)
         except TypeError as error:

@@ -70,6 +70,10 @@
         <translation>在列表中选择一个张量或数组来查看它。</translation>
     </message>
     <message>
+        <source>{name} is a {kind} module: expand its row in the list to inspect each parameter and buffer.</source>
+        <translation>{name} 是一个 {kind} 模块：在列表中展开它的行，即可查看每个参数和缓冲区。</translation>
+    </message>
+    <message>
         <source>{name} cannot be inspected: {error}</source>
         <translation>无法查看 {name}：{error}</translation>
     </message>
