@@ -318,3 +318,33 @@ def test_a_typed_problem_is_not_replaced_by_the_shape_message_of_a_later_check(q
     wait_for_check(qtbot, panel)
     assert panel.form.editors["in_features"].text() == "25x"
     assert panel.form.message("in_features").startswith("must be a whole number")
+
+
+WARM_UP_SCRIPT = """
+import sys, time
+from PySide6.QtWidgets import QApplication
+from blitzgui.core.devices import DeviceChoice
+from blitzgui.core.session import Session
+from blitzgui.ui.builder_panel import BuilderPanel
+from blitzgui.ui.context import AppContext
+app = QApplication([])
+panel = BuilderPanel(AppContext(Session(), DeviceChoice("cpu", "CPU"), sys.argv[1]))
+assert "torch._dynamo" not in sys.modules
+deadline = time.monotonic() + 20
+while "torch._dynamo" not in sys.modules and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.02)
+panel.shutdown()
+print("hidden panel, no check yet:", panel.report is None, "dynamo imported:", "torch._dynamo" in sys.modules)
+"""
+
+
+def test_the_first_shape_check_is_prepared_in_the_background_before_the_builder_is_shown(data_dir):
+    # The flop counter's first use imports torch._dynamo: ~1.5 s of frozen GUI when the tab is opened.
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", WARM_UP_SCRIPT, str(data_dir)], capture_output=True, text=True,
+                            timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.stdout.strip() == "hidden panel, no check yet: True dynamo imported: True", result.stderr

@@ -158,6 +158,14 @@ def _run(key: tuple, input_shape: Shape) -> tuple[Shape | None, int, str | None]
     return tuple(output.shape), flops, None
 
 
+def warm_up() -> None:
+    """Pay the flop counter's one-time cost now: its first use imports torch._dynamo (~1 s).
+
+    Meant for a background thread, so that the first shape check a learner sees does not stall.
+    """
+    _run(_key(LayerSpec.of("Linear", in_features=1, out_features=1)), (1, 1))
+
+
 def infer_shapes(spec: NetworkSpec, batch: int = 1) -> ShapeReport:
     """Run the spec layer by layer on the meta device; stops explaining at the first failure."""
     input_shape = (batch, *spec.input_shape)

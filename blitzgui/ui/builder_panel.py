@@ -8,6 +8,7 @@ reruns only the layers whose input or parameters changed (core.shapes caches the
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -46,11 +47,12 @@ from blitzgui.core.layers import (
     preset,
     save_spec,
 )
-from blitzgui.core.shapes import ShapeReport, describe_counts, format_shape, infer_shapes, parse_input_shape
+from blitzgui.core.shapes import ShapeReport, describe_counts, format_shape, infer_shapes, parse_input_shape, warm_up
 from blitzgui.ui.builder_form import ERROR_STYLE, FIELD_ERROR_STYLE, LayerForm
 from blitzgui.ui.context import AppContext
 
 DEBOUNCE_MS = 80
+WARM_UP_DELAY_MS = 2000  # after the window's first paint, before a learner is likely to open the Builder
 ERROR_ROW = QColor("#fde2e0")
 COLUMNS = 5  # #, layer, output shape, params, MACs
 
@@ -149,6 +151,9 @@ class BuilderPanel(QWidget):
         self._checked = False  # the first shape check waits until the panel is shown (it imports dynamo, ~1 s)
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self.check_shapes)
+        # The first shape check imports torch._dynamo (~1.5 s on the GUI thread): do it in the background.
+        self._warm_up = threading.Thread(target=warm_up, name="builder-warm-up", daemon=True)
+        QTimer.singleShot(WARM_UP_DELAY_MS, self, self._warm_up.start)
 
         self._build_toolbar()
         self._build_palette()
@@ -686,6 +691,11 @@ class BuilderPanel(QWidget):
         return self.path.parent if self.path else self.context.data_dir
 
     # -- life cycle ------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Let a warm-up import in progress finish (at most ~2 s) rather than exit in the middle of it."""
+        if self._warm_up.is_alive():
+            self._warm_up.join(timeout=10)
+
     def confirm_close(self) -> bool:
         """Ask about unsaved changes; True at once when there are none."""
         if not self.has_unsaved_changes():
