@@ -28,6 +28,9 @@ def test_a_finished_run_keeps_config_metrics_and_checkpoint(tmp_path):
     metrics = run.metrics_json()
     assert metrics["status"] == "completed" and len(metrics["step_loss"]) == 24
     assert len(metrics["epochs"]) == 2 and metrics["test_accuracy"] > 0.5
+    summary = run.summary()  # what the runs list reads
+    assert summary["status"] == "completed" and summary["test_accuracy"] == metrics["test_accuracy"]
+    assert summary["images_per_s"] > 0
     fresh = tiny_model()
     load_checkpoint(fresh, run.checkpoint_path)
     assert all(torch.equal(a, b) for a, b in zip(fresh.state_dict().values(), model.state_dict().values()))

@@ -505,7 +505,7 @@ class TrainingPanel(QWidget):
         best: dict[str, float] = {}
         for run in self.store.runs():
             try:
-                info, metrics = run.info(), run.metrics_json()
+                info, metrics = run.info(), run.summary()
             except (OSError, ValueError):
                 continue
             if not metrics or info["config"].get("batch_size") != batch:

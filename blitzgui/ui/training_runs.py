@@ -12,19 +12,19 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
 from blitzgui.core.runs import Run, RunStore
 
 
-def describe(run: Run) -> tuple[str, dict | None]:
-    """One line naming what differs between runs (lr, batch, model), and the run's metrics."""
+def describe(run: Run) -> str:
+    """One line naming what differs between runs (lr, batch, model) and how each ended."""
     info = run.info()
     config = info["config"]
-    metrics = run.metrics_json()
+    metrics = run.summary()
     accuracy = metrics.get("test_accuracy") if metrics else None
-    result = f"{100 * accuracy:.1f} %" if accuracy is not None else (metrics or {}).get("status", "?")
+    result = f"{100 * accuracy:.1f} %" if accuracy is not None else (metrics or {}).get("status", "unfinished")
     line = "{created} · {dataset} · {model} · {opt} lr {lr:g} · batch {bs} · {device} → {result}".format(
         created=info.get("created", run.id), dataset=info.get("dataset"), model=info.get("model"),
         opt=config.get("optimizer"), lr=config.get("lr"), bs=config.get("batch_size"),
         device=config.get("device"), result=result,
     )
-    return line, metrics
+    return line
 
 
 def smoothed_loss(losses: np.ndarray, batch_size: int, points: int = 200) -> tuple[np.ndarray, np.ndarray]:
@@ -79,7 +79,7 @@ class RunsView(QWidget):
         self.list.clear()
         for run in self.store.runs():
             try:
-                line, _metrics = describe(run)
+                line = describe(run)
             except (OSError, ValueError, KeyError, TypeError):
                 continue  # a damaged run folder is skipped, not fatal
             item = QListWidgetItem(line)
