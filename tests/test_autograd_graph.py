@@ -325,6 +325,42 @@ def test_q_backward_explains_missing_or_stale_inputs():
         q_backward(ns, torch.ones(2))
 
 
+def test_q_backward_after_the_tutorials_own_backward_explains_the_freed_graph_and_keeps_grads():
+    # The blitz runs Q.backward(gradient=external_grad) without retain_graph: Q's graph is freed.
+    a = torch.tensor([2.0, 3.0], requires_grad=True)
+    b = torch.tensor([6.0, 4.0], requires_grad=True)
+    Q = 3 * a**3 - b**2
+    Q.backward(gradient=torch.tensor([1.0, 1.0]))
+    with pytest.raises(ValueError, match="Q's graph was freed by an earlier backward"):
+        q_backward({"a": a, "b": b, "Q": Q}, torch.ones(2))
+    assert a.grad.tolist() == [36.0, 81.0] and b.grad.tolist() == [-12.0, -8.0]  # nothing lost
+
+
+def test_q_backward_refuses_a_or_b_rebound_to_a_non_leaf():
+    a = torch.tensor([2.0, 3.0], requires_grad=True)
+    b = torch.tensor([6.0, 4.0], requires_grad=True)
+    ns = {"a": a, "b": b, "Q": 3 * a**3 - b**2}
+    q_backward(ns, torch.ones(2))
+    ns["b"] = torch.rand(2) + torch.rand(2, requires_grad=True)  # the blitz later rebinds a and b
+    with pytest.raises(ValueError, match="b is no longer a leaf tensor that requires grad"):
+        q_backward(ns, torch.ones(2))
+    ns["b"] = torch.ones(2)
+    with pytest.raises(ValueError, match="b is no longer a leaf"):
+        q_backward(ns, torch.ones(2))
+    assert a.grad.tolist() == [36.0, 81.0]
+
+
+def test_q_backward_that_finds_q_independent_of_a_restores_the_grads():
+    a = torch.tensor([2.0, 3.0], requires_grad=True)
+    b = torch.tensor([6.0, 4.0], requires_grad=True)
+    ns = {"a": a, "b": b, "Q": 3 * a**3 - b**2}
+    q_backward(ns, torch.ones(2))
+    ns["Q"] = b * 2  # a new Q made from b alone
+    with pytest.raises(ValueError, match="recompute Q"):
+        q_backward(ns, torch.ones(2))
+    assert a.grad.tolist() == [36.0, 81.0] and b.grad.tolist() == [-12.0, -8.0]
+
+
 def test_layered_layout_puts_the_root_on_top_and_routes_edges_between_their_nodes():
     ns = blitz_y_z_out()
     graph = build_graph(ns["out"], ns)

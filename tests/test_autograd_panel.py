@@ -263,6 +263,21 @@ def test_the_q_example_backward_with_typed_gradient_and_bad_input(shown, qtbot):
     assert "a.grad = [72.0, 40.5]" in panel.q_result.text() and "✗" not in panel.q_result.text()
 
 
+def test_q_box_after_the_tutorials_own_backward_explains_the_freed_graph(shown, qtbot):
+    window, panel = shown
+    run_and_draw(qtbot, window, panel, "a = torch.tensor([2., 3.], requires_grad=True)\n"
+                 "b = torch.tensor([6., 4.], requires_grad=True)\nQ = 3*a**3 - b**2")
+    window.execute("Q.backward(gradient=torch.tensor([1., 1.]))")
+    qtbot.mouseClick(_button(panel, "Q.backward(gradient=…)"), Qt.MouseButton.LeftButton)
+    assert "Q's graph was freed by an earlier backward()" in panel.q_result.text()
+    assert "b00020" in panel.q_result.text()
+    assert window.session.namespace["a"].grad.tolist() == [36.0, 81.0]  # nothing lost
+    with qtbot.waitSignal(panel.view_updated):
+        window.execute("Q = 3*a**3 - b**2")
+    qtbot.mouseClick(_button(panel, "Q.backward(gradient=…)"), Qt.MouseButton.LeftButton)
+    assert "9*a**2 * gradient == a.grad: ✓" in panel.q_result.text()
+
+
 def _button(panel, text: str):
     from PySide6.QtWidgets import QPushButton
 

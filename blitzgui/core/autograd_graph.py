@@ -563,19 +563,35 @@ def q_backward(namespace: Mapping[str, Any], gradient: torch.Tensor) -> QCheck:
     """Run `Q.backward(gradient=...)` on fresh grads and check it against the calculus.
 
     `retain_graph=True` lets the learner try several gradient vectors on one Q; the grads are
-    reset first so each try shows one backward pass, not an accumulation.
+    reset first so each try shows one backward pass, not an accumulation. When the try fails,
+    a.grad and b.grad are put back as they were.
     """
     a, b, q = (namespace.get(k) for k in ("a", "b", "Q"))
     for name, value in (("a", a), ("b", b), ("Q", q)):
         if not isinstance(value, torch.Tensor):
             raise ValueError(f"{name} is missing or not a tensor: create the example first")
+    for name, value in (("a", a), ("b", b)):
+        if not (value.is_leaf and value.requires_grad):
+            raise ValueError(f"{name} is no longer a leaf tensor that requires grad (was it reassigned?): "
+                             "create the example again")
     if q.grad_fn is None:
         raise ValueError("Q has no graph: it must be computed from a and b with requires_grad=True")
+    before = a.grad, b.grad
     a.grad = None
     b.grad = None
-    q.backward(gradient=gradient, retain_graph=True)
-    if a.grad is None or b.grad is None:
-        raise ValueError("Q does not depend on both a and b: recompute Q = 3*a**3 - b**2")
+    try:
+        q.backward(gradient=gradient, retain_graph=True)
+        if a.grad is None or b.grad is None:
+            raise ValueError("Q does not depend on both a and b: recompute Q = 3*a**3 - b**2")
+    except RuntimeError as error:
+        a.grad, b.grad = before
+        if "second time" in str(error):  # a backward() without retain_graph=True freed Q's graph
+            raise ValueError("Q's graph was freed by an earlier backward() without retain_graph=True: "
+                             "recompute Q = 3*a**3 - b**2 (or create the example again)") from None
+        raise
+    except ValueError:
+        a.grad, b.grad = before
+        raise
     with torch.no_grad():
         return QCheck(a.grad.clone(), b.grad.clone(), 9 * a**2 * gradient, -2 * b * gradient)
 
