@@ -200,3 +200,15 @@ def test_resolve_paths_into_modules():
     assert tensors.resolve(ns, "x.T") is None  # only module attributes are followed
     assert [n for n, _ in tensors.module_tensors(net)] == ["0.weight", "0.bias"]
     assert storage.sharers({"a": ns["x"], "b": ns["x"]}, "a")[0].relation == "the same object, another name"
+
+
+def test_as_tensor_of_flipped_and_read_only_arrays():
+    flipped = np.arange(6.0).reshape(2, 3)[:, ::-1]  # np.flip: negative strides, which torch lacks
+    t = tensors.as_tensor(flipped)
+    np.testing.assert_array_equal(t.numpy(), flipped)
+    d = tensors.details(t, flipped)
+    assert d["stride"] == "(3, -1)" and d["is_contiguous"] == "False"  # the array's own layout
+    read_only = np.broadcast_to(np.arange(3.0), (4, 3))
+    view = tensors.as_tensor(read_only)  # no copy, and no warning (warnings are errors here)
+    assert view.data_ptr() == read_only.ctypes.data and view.stride() == (0, 1)
+    assert tensors.details(view, read_only)["stride"] == "(0, 1)"

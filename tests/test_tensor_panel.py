@@ -277,6 +277,9 @@ def test_storage_view_follows_new_and_deleted_sharers(window, panel):
         "torch.zeros(0, 4)",
         "np.arange(12).reshape(3, 4).T",
         "np.array(['a', 'b'])",
+        "np.flip(np.arange(12.).reshape(3, 4), 0)",  # negative strides: torch has none
+        "np.broadcast_to(np.arange(3.), (4, 3))",  # read-only, zero stride
+        "np.zeros(3, dtype=np.longdouble)",  # a dtype torch does not have
     ],
 )
 def test_every_tab_copes_with_unusual_tensors(window, panel, code):

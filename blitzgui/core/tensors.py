@@ -9,6 +9,7 @@ they leave the device, and nothing converts a whole large tensor to Python objec
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,24 +107,36 @@ def format_bytes(count: int) -> str:
 
 # -- the inspector ---------------------------------------------------------------------------------
 def as_tensor(value: Any) -> torch.Tensor:
-    """A tensor view of what the inspector shows (an ndarray shares its memory, no copy)."""
+    """A tensor view of what the inspector shows (an ndarray shares its memory, no copy,
+    except one with negative strides, `np.flip(a)`, which torch cannot represent)."""
     if isinstance(value, torch.Tensor):
         return value.detach()
     if isinstance(value, np.ndarray):
         if value.dtype == object or not value.dtype.isnative:
             raise TypeError(f"cannot inspect an ndarray of dtype {value.dtype}")
-        return torch.from_numpy(value) if value.flags.writeable else torch.from_numpy(value.copy())
+        if any(stride < 0 for stride in value.strides):
+            return torch.from_numpy(value.copy())
+        with warnings.catch_warnings():  # read-only (`np.broadcast_to`): the inspector never writes
+            warnings.filterwarnings("ignore", "The given NumPy array is not writable", UserWarning)
+            return torch.from_numpy(value)
     raise TypeError(f"cannot inspect a {type(value).__name__}")
 
 
-def details(t: torch.Tensor) -> dict[str, str]:
-    """The inspector's summary rows, in display order."""
+def details(t: torch.Tensor, array: np.ndarray | None = None) -> dict[str, str]:
+    """The inspector's summary rows, in display order; `array`: the ndarray `t` was made from,
+    whose own strides (in elements, maybe negative) and layout are shown."""
+    if array is not None:
+        stride = format_shape(s // array.itemsize for s in array.strides)
+        contiguous = array.flags.c_contiguous
+    else:
+        stride = format_shape(t.stride()) if t.layout == torch.strided else str(t.layout)
+        contiguous = t.is_contiguous()
     return {
         "shape": format_shape(t.shape),
-        "stride": format_shape(t.stride()) if t.layout == torch.strided else str(t.layout),
+        "stride": stride,
         "dtype": str(t.dtype).removeprefix("torch."),
         "device": str(t.device),
-        "is_contiguous": str(t.is_contiguous()),
+        "is_contiguous": str(contiguous),
         "storage_offset": str(t.storage_offset()) if t.layout == torch.strided else "",
         "numel": f"{t.numel():,}",
         "memory": format_bytes(tensor_bytes(t)),

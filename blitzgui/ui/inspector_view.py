@@ -278,7 +278,7 @@ class TensorInspector(QWidget):
             return
         try:
             self.tensor = tensors.as_tensor(value)
-        except TypeError as error:
+        except (TypeError, ValueError, RuntimeError) as error:  # e.g. a dtype torch does not have
             self.clear()
             self.title.setText(self.tr("{name} cannot be inspected: {error}").format(name=name, error=error))
             return
@@ -288,7 +288,8 @@ class TensorInspector(QWidget):
         if name in self.changed_names:
             title += "  ● " + self.tr("changed by the last cell")
         self.title.setText(title)
-        for key, text in tensors.details(self.tensor).items():
+        array = value if isinstance(value, np.ndarray) else None
+        for key, text in tensors.details(self.tensor, array).items():
             self.detail_labels[key].setText(text)
         self.stats_label.setText(self._stats_text(tensors.stats(self.tensor)))
         self._show_memory(name, value)
