@@ -348,3 +348,23 @@ def test_the_first_shape_check_is_prepared_in_the_background_before_the_builder_
     result = subprocess.run([sys.executable, "-c", WARM_UP_SCRIPT, str(data_dir)], capture_output=True, text=True,
                             timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert result.stdout.strip() == "hidden panel, no check yet: True dynamo imported: True", result.stderr
+
+
+def test_show_graph_refuses_a_forward_pass_too_big_for_memory_and_survives_torch_errors(qtbot, panel):
+    from blitzgui.core.layers import LayerSpec, NetworkSpec
+
+    seen = []
+    panel.context.session.on("follow_tensor", lambda *args: seen.append(args))
+    # 442k weights (allowed), but 16384 channels of 512×512 per image: 34 GB of activations for a batch of 2
+    wide = NetworkSpec((LayerSpec.of("Conv2d", in_channels=3, out_channels=16384, kernel_size=3, padding=1),),
+                       (3, 512, 512))
+    panel.load(wide, "wide")
+    with mock.patch("blitzgui.ui.builder_panel.build_module") as build:  # were it called, it would allocate
+        assert not panel.show_graph()
+        build.assert_not_called()
+    assert "8,589,934,592 values" in panel.notice.text() and seen == []
+    panel.undo_stack.undo()
+    with mock.patch("blitzgui.ui.builder_panel.build_module") as build:
+        build.return_value.side_effect = RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        assert not panel.show_graph()
+    assert "CUDA out of memory" in panel.notice.text() and seen == []

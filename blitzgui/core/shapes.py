@@ -87,6 +87,11 @@ class ShapeReport:
     def total_macs(self) -> int:
         return self.total_flops // 2
 
+    @property
+    def total_outputs(self) -> int:
+        """Values in all layer outputs, batch included: about what one forward pass with autograd holds."""
+        return sum(math.prod(layer.output_shape) for layer in self.layers if layer.output_shape)
+
 
 def parse_input_shape(text: str) -> tuple[int, Shape]:
     """"1×3×32×32" or "1, 3, 32, 32" -> (batch, per-sample shape); ValueError in plain words."""

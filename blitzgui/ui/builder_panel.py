@@ -52,6 +52,7 @@ from blitzgui.ui.builder_form import ERROR_STYLE, FIELD_ERROR_STYLE, LayerForm
 from blitzgui.ui.context import AppContext
 
 DEBOUNCE_MS = 80
+MAX_GRAPH_VALUES = 100_000_000  # layer outputs Show graph may allocate: 400 MB of float32
 WARM_UP_DELAY_MS = 2000  # after the window's first paint, before a learner is likely to open the Builder
 ERROR_ROW = QColor("#fde2e0")
 COLUMNS = 5  # #, layer, output shape, params, MACs
@@ -634,9 +635,20 @@ class BuilderPanel(QWidget):
             return False
         import torch
 
+        batch = max(self.batch, 2)  # batch norm needs two samples to train
+        values = self.report.total_outputs // self.batch * batch
+        if values > MAX_GRAPH_VALUES:
+            self._say(self.tr("One pass of a batch of {batch} through this network holds {values} values, more than "
+                              "the {limit} Show graph will allocate: use a smaller input shape.").format(
+                batch=batch, values=f"{values:,}", limit=f"{MAX_GRAPH_VALUES:,}"), error=True)
+            return False
         device = self.context.device.device
-        module = build_module(self.spec, device=device)
-        output = module(torch.randn(max(self.batch, 2), *self.spec.input_shape, device=device))
+        try:
+            module = build_module(self.spec, device=device)
+            output = module(torch.randn(batch, *self.spec.input_shape, device=device))
+        except (RuntimeError, MemoryError) as error:  # e.g. out of memory on a small GPU
+            self._say(self.tr("Could not run the network: {}").format(str(error).splitlines()[0]), error=True)
+            return False
         self.context.session.emit("follow_tensor", output, self.tr("{} output").format(self._label()))
         self.context.session.emit("show_panel", "autograd")
         self._say(None)

@@ -312,6 +312,14 @@
         <translation>已交给训练面板。</translation>
     </message>
     <message>
+        <source>One pass of a batch of {batch} through this network holds {values} values, more than the {limit} Show graph will allocate: use a smaller input shape.</source>
+        <translation>这个网络对一批 {batch} 个样本做一次前向传播要保存 {values} 个数值，超过“显示计算图”允许分配的 {limit} 个：请使用更小的输入形状。</translation>
+    </message>
+    <message>
+        <source>Could not run the network: {}</source>
+        <translation>无法运行该网络：{}</translation>
+    </message>
+    <message>
         <source>{} output</source>
         <translation>{} 的输出</translation>
     </message>
