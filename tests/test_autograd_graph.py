@@ -211,6 +211,22 @@ def test_large_tensor_summary_is_shape_and_norm():
     assert summarize_tensor(torch.ones(10, 10), short=True) == "norm 10"
 
 
+def test_sparse_and_meta_grads_are_summarized_without_error():
+    small = nn.Embedding(2, 2, sparse=True)
+    small(torch.tensor([0])).sum().backward()
+    assert small.weight.grad.is_sparse
+    assert summarize_tensor(small.weight.grad) == "[1.0, 1.0, 0.0, 0.0] shape (2, 2)"
+    large = nn.Embedding(20, 20, sparse=True)
+    large(torch.tensor([0])).sum().backward()
+    assert summarize_tensor(large.weight.grad) == "shape (20, 20), norm 4.472"
+    meta = torch.ones(2, device="meta", requires_grad=True)
+    (meta * 2).sum().backward()
+    assert summarize_tensor(meta.grad) == "shape (2,), no values (meta device)"
+    assert summarize_tensor(torch.ones(20, device="meta"), short=True) == "no values (meta)"
+    graph = build_graph(small(torch.tensor([1])).sum(), {"small": small})
+    assert ("grad", "[1.0, 1.0, 0.0, 0.0] shape (2, 2)") in group_details(graph, [graph.leaves()[0].index])
+
+
 def test_traversal_watch_marks_only_the_nodes_backward_went_through():
     x = torch.ones(2, requires_grad=True)
     w = torch.ones(2, requires_grad=True)

@@ -59,8 +59,12 @@ def summarize_tensor(tensor: torch.Tensor | None, short: bool = False) -> str:
     if tensor is None:
         return "None"
     shape = tuple(tensor.shape)
+    if tensor.device.type == "meta":  # shapes only, no data to show
+        return "no values (meta)" if short else f"shape {shape}, no values (meta device)"
     if tensor.numel() <= SMALL_TENSOR:
-        values = tensor.detach().cpu().reshape(-1).tolist()
+        dense = tensor.detach().cpu()
+        dense = dense if dense.layout == torch.strided else dense.to_dense()  # a sparse .grad (nn.Embedding(sparse=True))
+        values = dense.reshape(-1).tolist()
         text = str([round(v, 4) if isinstance(v, float) else v for v in values])
         return text if short else f"{text} shape {shape}"
     norm = tensor.detach().float().norm().item()
