@@ -123,3 +123,8 @@ def test_the_blitz_tutorials_own_net_parses_to_the_blitz_preset():
 def test_code_the_builder_cannot_read_gets_a_message_with_the_line(code, message):
     with pytest.raises(ValueError, match=message):
         parse_code(code)
+
+
+def test_a_class_named_like_an_import_is_exported_as_net():
+    spec = parse_code(BLITZ_PART3_NET.replace("Net", "nn", 2).replace("class nn(nn.Module)", "class nn(torch.nn.Module)"))
+    assert spec.name == "Net" and "class Net(nn.Module)" in to_class_code(spec)

@@ -152,3 +152,16 @@ def test_load_spec_names_the_file_when_unreadable(tmp_path):
 def test_whole_floats_from_other_tools_are_accepted():
     text = spec_to_json(preset("cifar_net")).replace('"out_channels": 6', '"out_channels": 6.0')
     assert spec_from_json(text).layers[0].params["out_channels"] == 6
+
+
+@pytest.mark.parametrize("name", ["class", "None", "nn", "torch", "F", "3x", "my net"])
+def test_a_file_whose_name_would_break_the_exported_code_gets_the_name_net(name):
+    from blitzgui.core.codegen import to_class_code
+
+    data = json.loads(spec_to_json(preset("blitz_net")))
+    data["name"] = name
+    spec = spec_from_json(json.dumps(data))
+    assert spec.name == "Net"
+    namespace = {}
+    exec(compile(to_class_code(spec), "<exported>", "exec"), namespace)  # noqa: S102 - code we generated
+    assert parameter_count(namespace["Net"]()) == 61_706

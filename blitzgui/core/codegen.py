@@ -12,7 +12,7 @@ import operator
 import re
 from typing import Any
 
-from blitzgui.core.layers import LAYER_TYPES, LayerSpec, NetworkSpec, layer_names, layer_type
+from blitzgui.core.layers import LAYER_TYPES, LayerSpec, NetworkSpec, is_class_name, layer_names, layer_type
 
 # Layers without parameters that `forward` writes as a function call, as the blitz does.
 FUNCTIONAL = {
@@ -240,7 +240,8 @@ def parse_code(code: str, input_shape: tuple[int, ...] = (3, 32, 32)) -> Network
         input_shape = tuple(int(d) for d in match.group(1).replace(" ", "").split(",") if d)
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and any(ast.unparse(base).endswith("Module") for base in node.bases):
-            return NetworkSpec(tuple(_class_layers(node)), input_shape, node.name)
+            name = node.name if is_class_name(node.name) else "Net"
+            return NetworkSpec(tuple(_class_layers(node)), input_shape, name)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and ast.unparse(node.func).endswith("Sequential"):
             return NetworkSpec(tuple(_sequential(node)), input_shape, "Net")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import keyword
 import math
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field, replace
@@ -262,6 +263,12 @@ class NetworkSpec:
         object.__setattr__(self, "input_shape", tuple(self.input_shape))
 
 
+def is_class_name(name: Any) -> bool:
+    """Usable as the exported class's name: an identifier, not a keyword, hiding none of its imports."""
+    return isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name) and name not in (
+        "torch", "nn", "F")
+
+
 def layer_names(layers: tuple[LayerSpec, ...] | list[LayerSpec]) -> list[str]:
     """Attribute names as in the blitz: conv1, conv2, pool1, fc1 ... numbered per kind of layer."""
     counts: Counter[str] = Counter()
@@ -423,7 +430,7 @@ def spec_from_dict(data: Any) -> NetworkSpec:
             clean[key] = value
         layers.append(LayerSpec(item["type"], clean))
     name = data.get("name", "Net")
-    spec = NetworkSpec(tuple(layers), tuple(shape), name if isinstance(name, str) and name.isidentifier() else "Net")
+    spec = NetworkSpec(tuple(layers), tuple(shape), name if is_class_name(name) else "Net")
     problems = network_problems(spec)
     if problems:
         raise ValueError("The network file has invalid values: {}.".format("; ".join(problems)))
