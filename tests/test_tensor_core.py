@@ -212,3 +212,19 @@ def test_as_tensor_of_flipped_and_read_only_arrays():
     view = tensors.as_tensor(read_only)  # no copy, and no warning (warnings are errors here)
     assert view.data_ptr() == read_only.ctypes.data and view.stride() == (0, 1)
     assert tensors.details(view, read_only)["stride"] == "(0, 1)"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([0.0, -1.5, 2.0, 1e30, math.nan, math.inf, -math.inf]) | st.floats(-1e6, 1e6),
+                min_size=1, max_size=30))
+def test_stats_match_numpy_on_any_mix_of_finite_nan_and_inf(values):
+    s = tensors.stats(torch.tensor(values, dtype=torch.float64))
+    a = np.array(values)
+    finite = a[np.isfinite(a)]
+    assert (s.nan_count, s.inf_count) == (np.isnan(a).sum(), np.isinf(a).sum())
+    if finite.size == 0:
+        assert math.isnan(s.min) and math.isnan(s.mean)
+        return
+    assert (s.min, s.max) == (finite.min(), finite.max())
+    assert s.mean == pytest.approx(finite.mean(), rel=1e-9, abs=1e-9)
+    assert s.std == pytest.approx(finite.std(ddof=1) if finite.size > 1 else 0.0, rel=1e-6, abs=1e-6)
