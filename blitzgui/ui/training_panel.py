@@ -398,6 +398,7 @@ class TrainingPanel(QWidget):
                 loss=p.loss, eta=format_duration(p.eta_s),
             )
         )
+        self._fit_labels()
 
     def _finished(self, event: Finished) -> None:
         self._repaint()
@@ -417,6 +418,7 @@ class TrainingPanel(QWidget):
             self.tabs.setCurrentWidget(self.evaluation_view)
         if self.trainer is not None:
             self.speed_label.setText(self.tr("Last run: {:,.0f} images/s").format(self.trainer.metrics.images_per_s))
+            self._fit_labels()
         self.runs_view.refresh()
         self._update_speed_note()
         self.training_finished.emit(event)
@@ -498,6 +500,16 @@ class TrainingPanel(QWidget):
     def _show_message(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
         self.message.setStyleSheet("color: #b00020;" if error else "")
+        self._fit_labels()
+
+    def _fit_labels(self) -> None:
+        # A splitter does not pass height-for-width down: reserve the wrapped labels' height here.
+        for label in (self.speed_label, self.message, self.speed_note):
+            label.setMinimumHeight(label.heightForWidth(max(label.width(), 300)) if label.text() else 0)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_labels()
 
     def _update_speed_note(self, *_args) -> None:
         """CPU vs GPU: the fastest images/s measured at this batch size on each, from past runs."""
@@ -523,3 +535,4 @@ class TrainingPanel(QWidget):
         else:
             text = ""
         self.speed_note.setText(text)
+        self._fit_labels()
