@@ -27,7 +27,7 @@ from benchmarks.harness import Result, compare, table  # noqa: E402
 from blitzgui.core.data import ImageDataset  # noqa: E402
 from blitzgui.core.layers import build_module, preset  # noqa: E402
 
-TRAIN_IMAGES = 3000  # batch 4: 750 steps, about a second or two per candidate
+TRAIN_IMAGES = 2000  # batch 4: 500 steps, about a second per candidate
 BATCH = 4
 
 
@@ -248,7 +248,7 @@ def latency_table(title: str, runs: dict[str, list[float]]) -> str:
     return "\n".join(lines)
 
 
-def run(rounds: int = 5) -> str:
+def run(rounds: int = 4) -> str:
     import gc
 
     data = synthetic_data()
@@ -269,7 +269,7 @@ def run(rounds: int = 5) -> str:
             "Training panel": harness.train,
             "Training panel, GUI thread busy 50 %": lambda: harness.train(busy_gui=True),
         },
-        rounds=max(3, rounds - 2),
+        rounds=3,
     )
     tables.append(table("P2: the in-app trainer vs the blitz's own pipeline (time per epoch; "
                         "ratio < 0.5 means ≥ 2× faster)", p2, unit="s"))

@@ -37,6 +37,7 @@ class LossPlot(pg.PlotWidget):
         self.mean_curve = self.plot([], pen=MEAN_PEN, symbol="o", symbolSize=5, symbolBrush=(200, 60, 30))
         self.metrics: RunMetrics | None = None
         self._shown = -1
+        self._steps = np.arange(1, 1025)
         # The view follows the data in steps, not on every refresh: pyqtgraph's auto-range costs a
         # second full repaint each time the range moves (measured: 2 paints per setData, not 1).
         self._follow = True
@@ -92,7 +93,9 @@ class LossPlot(pg.PlotWidget):
         if self._follow:
             self._keep_in_view(losses, self._shown)
         self._shown = len(losses)
-        self.step_curve.setData(np.arange(1, len(losses) + 1), losses, connect="finite")
+        if len(self._steps) < len(losses):  # step numbers, grown by doubling, not rebuilt each tick
+            self._steps = np.arange(1, 2 * len(losses) + 1)
+        self.step_curve.setData(self._steps[: len(losses)], losses, connect="finite")
         window = mean_window(self.metrics.steps_per_epoch)
         per_epoch = self.metrics.steps_per_epoch
         expected = len(losses) // per_epoch * (per_epoch // window) + len(losses) % per_epoch // window
