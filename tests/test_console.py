@@ -248,3 +248,15 @@ def test_an_alarm_set_by_someone_else_still_fires(window):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_ctrl_period_explains_instead_of_pretending_to_restart(qtbot, window):
+    # qtconsole's restart asked in a blocking English dialog, then kept every name anyway.
+    window.execute("kept = torch.ones(2)")
+    console = window.panels["tensors"].console
+    console.wait_started()
+    qtbot.keyClick(console._control, Qt.Key.Key_Period, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.activeModalWidget() is None
+    text = console_text(window)
+    assert "is not restarted" in text and "%reset -f" in text and "Restarting kernel" not in text
+    assert window.execute("kept.sum()").item() == 2

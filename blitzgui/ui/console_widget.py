@@ -154,6 +154,8 @@ class ConsoleWidget(QtInProcessRichJupyterWidget):
         self.custom_interrupt = True
         self.custom_interrupt_requested.connect(self.interrupt)
         self.exit_requested.connect(self._ask_exit)
+        self.custom_restart = True  # Ctrl+. : qtconsole's restart would only pretend (see below)
+        self.custom_restart_requested.connect(self._explain_no_restart)
         self.banner = self.tr("IPython in blitzgui. torch, nn, F, np and optim are imported.\n\n")
 
     # -- running code -------------------------------------------------------------------------
@@ -217,6 +219,14 @@ class ConsoleWidget(QtInProcessRichJupyterWidget):
     def _after_cell(self, result: Any) -> None:
         self.pump.disarm()
         self.last_result = result
+
+    def _explain_no_restart(self) -> None:
+        # The in-process kernel's shell is a process-wide singleton sharing the app's namespace:
+        # a "restart" would keep every name while printing "Restarting kernel...".
+        self._append_plain_text(self.tr(
+            "The console runs inside blitzgui and shares its names with every panel, so it is not "
+            "restarted. To delete all your names, run %reset -f (torch, nn, F, np, optim: re-import them).\n"
+        ), before_prompt=True)
 
     # -- exit() / quit() / Ctrl+D ---------------------------------------------------------------
     def _ask_exit(self, _widget: Any = None) -> None:

@@ -12,6 +12,12 @@
 </translation>
     </message>
     <message>
+        <source>The console runs inside blitzgui and shares its names with every panel, so it is not restarted. To delete all your names, run %reset -f (torch, nn, F, np, optim: re-import them).
+</source>
+        <translation>控制台运行在 blitzgui 内部，并与每个面板共享变量名，因此不会重启。要删除你的全部变量，请运行 %reset -f（之后需重新导入 torch、nn、F、np、optim）。
+</translation>
+    </message>
+    <message>
         <source>Quit blitzgui?</source>
         <translation>退出 blitzgui？</translation>
     </message>
