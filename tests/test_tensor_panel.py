@@ -366,3 +366,14 @@ def test_selecting_a_module_row_says_how_to_inspect_it(window, panel):
     assert "cannot" not in title  # a module is not an error
     panel.variables.select("net.weight")
     assert panel.inspector.detail_labels["shape"].text() == "(2, 3)"
+
+
+def test_enter_in_an_op_field_runs_the_op(qtbot, window, panel):
+    panel.ops.choose("ones")
+    field = panel.ops.inputs["size"]
+    field.setText("3")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert torch.equal(window.session.namespace["t1"], torch.ones(3))
+    field.setText("3, (")  # invalid: Enter explains and runs nothing
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert "not valid Python" in panel.ops.error.text() and "t2" not in window.session.namespace

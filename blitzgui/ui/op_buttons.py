@@ -131,6 +131,7 @@ class OpButtons(QWidget):
             else:
                 widget = QLineEdit(self._default(arg.name, arg.default, selected))
                 widget.textChanged.connect(self._update_preview)
+                widget.returnPressed.connect(self.run)  # Enter runs, as in the console
                 if arg.optional:
                     widget.setPlaceholderText(self.tr("(optional)"))
             widget.setMinimumWidth(FIELD_MIN_WIDTH)
