@@ -178,6 +178,7 @@ def test_nan_and_inf_are_counted(window, panel):
     panel.variables.select("bad")
     text = panel.inspector.stats_label.text()
     assert "NaN 1" in text and "inf 1" in text and "mean 2" in text
+    assert text.splitlines()[1] == "NaN 1   inf 1"  # a line of its own: a narrow pane never splits "inf 1"
 
 
 def test_op_button_writes_the_code_and_runs_it(qtbot, window, panel):

@@ -305,7 +305,7 @@ class TensorInspector(QWidget):
         if s.count == 0:
             return s.note
         text = self.tr(
-            "min {min:.5g}   max {max:.5g}   mean {mean:.5g}   std {std:.5g}   NaN {nan}   inf {inf}"
+            "min {min:.5g}   max {max:.5g}   mean {mean:.5g}   std {std:.5g}\nNaN {nan}   inf {inf}"
         ).format(min=s.min, max=s.max, mean=s.mean, std=s.std, nan=s.nan_count, inf=s.inf_count)
         return text + ("\n" + self.tr("(estimated from a random sample of {count} elements)").format(
             count=f"{s.count:,}") if s.sampled else "")

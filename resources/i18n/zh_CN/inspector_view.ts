@@ -82,10 +82,6 @@
         <translation>&lt;b&gt;{name}&lt;/b&gt; — {kind}</translation>
     </message>
     <message>
-        <source>min {min:.5g}   max {max:.5g}   mean {mean:.5g}   std {std:.5g}   NaN {nan}   inf {inf}</source>
-        <translation>最小 {min:.5g}   最大 {max:.5g}   均值 {mean:.5g}   标准差 {std:.5g}   NaN {nan}   inf {inf}</translation>
-    </message>
-    <message>
         <source>(estimated from a random sample of {count} elements)</source>
         <translation>（由 {count} 个元素的随机样本估计）</translation>
     </message>
@@ -136,6 +132,12 @@
     <message>
         <source>changed by the last cell</source>
         <translation>被上一个单元修改</translation>
+    </message>
+    <message>
+        <source>min {min:.5g}   max {max:.5g}   mean {mean:.5g}   std {std:.5g}
+NaN {nan}   inf {inf}</source>
+        <translation>最小 {min:.5g}   最大 {max:.5g}   均值 {mean:.5g}   标准差 {std:.5g}
+NaN {nan}   inf {inf}</translation>
     </message>
     <message>
         <source>Finite values; big tensors are sampled.</source>
