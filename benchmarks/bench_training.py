@@ -23,7 +23,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 
-from benchmarks.harness import Result, compare, table  # noqa: E402
+from benchmarks.harness import compare, table  # noqa: E402
 from blitzgui.core.data import ImageDataset  # noqa: E402
 from blitzgui.core.layers import build_module, preset  # noqa: E402
 
