@@ -368,3 +368,15 @@ def test_show_graph_refuses_a_forward_pass_too_big_for_memory_and_survives_torch
         build.return_value.side_effect = RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
         assert not panel.show_graph()
     assert "CUDA out of memory" in panel.notice.text() and seen == []
+
+
+def test_long_undo_texts_do_not_push_the_toolbar_past_the_window(qtbot, panel, tmp_path):
+    panel.load(preset("cifar_net_wide"), "Load preset cifar_net_wide")
+    panel.set_param(11, "out_features", 12)
+    panel.undo_stack.undo()  # undo: "Load preset cifar_net_wide", redo: "Set out_features of layer 12"
+    assert panel.save_to(tmp_path / "my_cifar_experiment_wide.json")
+    panel.set_param(0, "out_channels", 8)
+    qtbot.wait(50)  # the toolbar lays out
+    assert panel.undo_action.text() == "Undo" and panel.undo_action.toolTip() == "Undo Set out_channels of layer 1"
+    assert panel.file_label.isVisible() and panel.file_label.text() == "my_cifar_experiment_wide.json (changed)"
+    assert panel.toolbar.sizeHint().width() <= panel.width()

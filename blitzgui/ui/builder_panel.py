@@ -213,12 +213,17 @@ class BuilderPanel(QWidget):
         self.save_action = self._action(self.tr("Save"), self.save, QKeySequence.StandardKey.Save,
                                         self.tr("Save the network as JSON"))
         self.save_as_action = self._action(self.tr("Save as…"), self.save_as, QKeySequence.StandardKey.SaveAs)
-        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("Undo"))
-        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("Redo"))
-        for action, keys in ((self.undo_action, "Ctrl+Z"), (self.redo_action, "Ctrl+Shift+Z")):
-            action.setShortcuts([QKeySequence(keys)] + ([QKeySequence("Ctrl+Y")] if action is self.redo_action else []))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
+        # Fixed button texts (QUndoStack's own actions put the step into the text, which grows the
+        # toolbar until it overflows); the step is in the tooltip instead.
+        self.undo_action = self._action(self.tr("Undo"), self.undo_stack.undo, "Ctrl+Z")
+        self.redo_action = self._action(self.tr("Redo"), self.undo_stack.redo, "Ctrl+Shift+Z")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_stack.undoTextChanged.connect(self._undo_steps_changed)
+        self.undo_stack.redoTextChanged.connect(self._undo_steps_changed)
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
         self.repl_action = self._action(self.tr("Send to REPL"), self.send_to_repl, "Ctrl+Shift+R",
                                         self.tr("Run the code in the REPL: defines Net and net = Net()"))
         self.train_action = self._action(self.tr("Use for training"), self.use_for_training, None,
@@ -237,6 +242,10 @@ class BuilderPanel(QWidget):
         self.file_label = QLabel()
         self.file_label.setToolTip(self.tr("The network file, and whether the design has changed since it was saved"))
         self.toolbar.addWidget(self.file_label)
+
+    def _undo_steps_changed(self) -> None:
+        self.undo_action.setToolTip(self.tr("Undo {}").format(self.undo_stack.undoText()).strip())
+        self.redo_action.setToolTip(self.tr("Redo {}").format(self.undo_stack.redoText()).strip())
 
     def _build_palette(self) -> None:
         self.palette = QTreeWidget()

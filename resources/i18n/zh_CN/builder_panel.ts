@@ -52,6 +52,14 @@
         <translation>重做</translation>
     </message>
     <message>
+        <source>Undo {}</source>
+        <translation>撤销：{}</translation>
+    </message>
+    <message>
+        <source>Redo {}</source>
+        <translation>重做：{}</translation>
+    </message>
+    <message>
         <source>Send to REPL</source>
         <translation>发送到 REPL</translation>
     </message>
