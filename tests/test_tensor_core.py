@@ -228,3 +228,11 @@ def test_stats_match_numpy_on_any_mix_of_finite_nan_and_inf(values):
     assert (s.min, s.max) == (finite.min(), finite.max())
     assert s.mean == pytest.approx(finite.mean(), rel=1e-9, abs=1e-9)
     assert s.std == pytest.approx(finite.std(ddof=1) if finite.size > 1 else 0.0, rel=1e-6, abs=1e-6)
+
+
+def test_sample_picks_the_same_elements_whatever_the_layout():
+    t = torch.arange(10_000).reshape(100, 100)
+    picked = tensors.sample(t, 500)
+    assert torch.equal(tensors.sample(t.T.contiguous().T, 500), picked)  # same values, other strides
+    assert torch.equal(tensors.sample(t.T, 500), tensors.sample(t.T.contiguous(), 500))
+    assert len(set(picked.tolist())) > 450  # a random sample, not the first 500

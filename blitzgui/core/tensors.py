@@ -170,8 +170,7 @@ def sample(t: torch.Tensor, count: int, seed: int = 0) -> torch.Tensor:
         return t.reshape(-1)
     generator = torch.Generator().manual_seed(seed)
     flat = torch.randint(t.numel(), (count,), generator=generator)
-    index = torch.unravel_index(flat, t.shape)
-    return t[tuple(i.to(t.device) for i in index)]
+    return torch.take(t, flat.to(t.device))  # reads t in logical order, whatever its strides
 
 
 def numeric(t: torch.Tensor) -> torch.Tensor:
