@@ -380,3 +380,25 @@ def test_long_undo_texts_do_not_push_the_toolbar_past_the_window(qtbot, panel, t
     assert panel.undo_action.text() == "Undo" and panel.undo_action.toolTip() == "Undo Set out_channels of layer 1"
     assert panel.file_label.isVisible() and panel.file_label.text() == "my_cifar_experiment_wide.json (changed)"
     assert panel.toolbar.sizeHint().width() <= panel.width()
+
+
+def test_opening_a_file_over_unsaved_changes_asks_first(panel, tmp_path):
+    # Opening marks the design saved: without asking, the unsaved one would be lost at close unasked.
+    other = tmp_path / "other.json"
+    save_spec(preset("blitz_net"), other)
+    panel.add_layer("ReLU", row=0)
+    design = panel.spec
+    dialog = "PySide6.QtWidgets.QFileDialog.getOpenFileName"
+    with mock.patch(dialog, return_value=(str(other), "")) as chooser, \
+            mock.patch.object(QMessageBox, "question", return_value=QMessageBox.StandardButton.Cancel) as question:
+        panel.open_action.trigger()
+    question.assert_called_once()
+    chooser.assert_not_called()
+    assert panel.spec == design and panel.has_unsaved_changes()
+    with mock.patch(dialog, return_value=(str(other), "")), \
+            mock.patch.object(QMessageBox, "question", return_value=QMessageBox.StandardButton.Discard):
+        panel.open_action.trigger()
+    assert panel.spec == preset("blitz_net") and panel.path == other
+    with mock.patch(dialog, return_value=(str(other), "")), mock.patch.object(QMessageBox, "question") as question:
+        panel.open_action.trigger()  # nothing unsaved now: no question
+    question.assert_not_called()

@@ -703,6 +703,8 @@ class BuilderPanel(QWidget):
         return self.save_to(path)
 
     def _open_clicked(self) -> None:
+        if not self.confirm_close():  # an opened file is the saved state: the current design would be lost at close
+            return
         path, _filter = QFileDialog.getOpenFileName(self, self.tr("Open network"), str(self._dialog_dir()),
                                                     self.tr("Network files (*.json);;All files (*)"))
         if path:
@@ -718,7 +720,7 @@ class BuilderPanel(QWidget):
             self._warm_up.join(timeout=10)
 
     def confirm_close(self) -> bool:
-        """Ask about unsaved changes; True at once when there are none."""
+        """Ask about unsaved changes (before closing or opening another file); True at once when there are none."""
         if not self.has_unsaved_changes():
             return True
         answer = QMessageBox.question(
