@@ -43,3 +43,19 @@ def make_window(qtbot, data_dir):
 @pytest.fixture
 def window(make_window):
     return make_window()
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A test that switches the app to zh_CN must not leave later tests translated."""
+    yield
+    import sys
+
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtWidgets import QApplication
+
+        from blitzgui.ui.i18n import install_translators
+
+        app = QApplication.instance()
+        if app is not None:
+            install_translators(app, "en")
