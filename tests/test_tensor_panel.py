@@ -378,3 +378,16 @@ def test_enter_in_an_op_field_runs_the_op(qtbot, window, panel):
     field.setText("3, (")  # invalid: Enter explains and runs nothing
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert "not valid Python" in panel.ops.error.text() and "t2" not in window.session.namespace
+
+
+def test_expanded_parameter_rows_are_not_clipped(window, panel):
+    window.resize(1280, 860)
+    window.show()
+    window.execute("net = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 1))")
+    tree = panel.variables
+    tree.items["net"].setExpanded(True)
+    child = tree.items["net"].child(0)
+    for column in range(2):  # name and kind, e.g. "net.0.weight" and "Parameter"
+        needed = tree.fontMetrics().horizontalAdvance(child.text(column))
+        assert tree.visualItemRect(child).height() > 0
+        assert tree.columnWidth(column) - (tree.indentation() if column == 0 else 0) >= needed, child.text(column)

@@ -48,6 +48,7 @@ class VariableList(QTreeWidget):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
         self.itemSelectionChanged.connect(self._selection_changed)
+        self.itemExpanded.connect(self._fit_columns)  # measured rows leave out collapsed children
         self._unsubscribe = session.subscribe(self.refresh)
         self.refresh(session.namespace.keys())
 
@@ -68,11 +69,14 @@ class VariableList(QTreeWidget):
             added |= name not in self.items
             self._update_row(name)
         if added:
-            for column in range(self.columnCount()):
-                self.resizeColumnToContents(column)
+            self._fit_columns()
         self.changed_now = {n for n in changed if n in self.items}
         self.changed_last |= self.changed_now
         return self.changed_now
+
+    def _fit_columns(self, *_expanded: QTreeWidgetItem) -> None:
+        for column in range(self.columnCount()):
+            self.resizeColumnToContents(column)
 
     def clear_highlights(self) -> None:
         for name in self.changed_last & self.items.keys():
