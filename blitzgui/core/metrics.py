@@ -1,7 +1,8 @@
 """Numbers a training run produces: per-step losses, per-epoch accuracies, the final evaluation.
 
-The trainer appends from its thread; the GUI reads `losses()` on a timer. Appends only ever
-write past the published length and then raise it, so a reader always sees a consistent prefix.
+The trainer appends from its thread; the GUI reads on a timer. Appends only ever write past the
+published length and then raise it, so a reader always sees a consistent prefix, provided it reads
+each buffer once per redraw: `values()` and `accuracy_curves()` are those single reads.
 """
 
 from __future__ import annotations
@@ -98,18 +99,31 @@ class RunMetrics:
     images_per_s: float = 0.0
     evaluation: Evaluation | None = None
 
-    def running_means(self, every: int = BLITZ_PRINT_EVERY):
-        return blitz_running_means(self.step_losses.values(), self.steps_per_epoch, every)
+    def running_means(self, every: int = BLITZ_PRINT_EVERY, losses: np.ndarray | None = None):
+        """The blitz's block means of `losses` (a snapshot already taken), or of the buffer now."""
+        losses = self.step_losses.values() if losses is None else losses
+        return blitz_running_means(losses, self.steps_per_epoch, every)
+
+    def accuracy_curves(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(epochs, train %, test %) of equal length, from one copy of the epoch list: the trainer
+        may append an epoch between two reads of it."""
+        records = list(self.epochs)
+        return (
+            np.array([e.epoch for e in records], dtype=np.int64),
+            np.array([100 * e.train_accuracy for e in records], dtype=np.float64),
+            np.array([100 * e.test_accuracy for e in records], dtype=np.float64),
+        )
 
     def to_json(self) -> dict:
         """Plain JSON (no NaN: a diverged step's loss is null)."""
-        steps, means = self.running_means()
+        losses = self.step_losses.values()  # one read: the steps and their means then agree
+        steps, means = self.running_means(losses=losses)
         result = {
             "classes": self.classes,
             "steps_per_epoch": self.steps_per_epoch,
-            "step_loss": [round(float(x), 6) if np.isfinite(x) else None for x in self.step_losses.values()],
+            "step_loss": [round(float(x), 6) if np.isfinite(x) else None for x in losses],
             "running_loss": {"every": BLITZ_PRINT_EVERY, "steps": steps.tolist(), "mean": means.tolist()},
-            "epochs": [asdict(e) for e in self.epochs],
+            "epochs": [asdict(e) for e in list(self.epochs)],
             "images_per_s": self.images_per_s,
             "test_accuracy": None,
             "per_class_accuracy": None,

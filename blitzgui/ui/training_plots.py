@@ -100,7 +100,8 @@ class LossPlot(pg.PlotWidget):
         per_epoch = self.metrics.steps_per_epoch
         expected = len(losses) // per_epoch * (per_epoch // window) + len(losses) % per_epoch // window
         if len(self.mean_curve.xData if self.mean_curve.xData is not None else ()) != expected:
-            steps, means = self.metrics.running_means(window)  # changes only every `window` steps
+            # from the same snapshot: the buffer may have grown since `losses` was read
+            steps, means = self.metrics.running_means(window, losses)  # changes every `window` steps
             self.mean_curve.setData(steps, means)
 
 
@@ -123,13 +124,10 @@ class AccuracyPlot(pg.PlotWidget):
         self.addItem(self.chance)
 
     def show_metrics(self, metrics: RunMetrics | None) -> None:
-        if metrics is None or not metrics.epochs:
-            self.train_curve.setData([], [])
-            self.test_curve.setData([], [])
-        else:
-            epochs = [e.epoch for e in metrics.epochs]
-            self.train_curve.setData(epochs, [100 * e.train_accuracy for e in metrics.epochs])
-            self.test_curve.setData(epochs, [100 * e.test_accuracy for e in metrics.epochs])
-            self.setXRange(0.8, max(epochs) + 0.2)
+        epochs, train, test = metrics.accuracy_curves() if metrics is not None else ([], [], [])
+        self.train_curve.setData(epochs, train)
+        self.test_curve.setData(epochs, test)
+        if len(epochs):
+            self.setXRange(0.8, int(epochs[-1]) + 0.2)
         if metrics is not None and metrics.classes:
             self.chance.setValue(100 / len(metrics.classes))
