@@ -128,3 +128,15 @@ def test_code_the_builder_cannot_read_gets_a_message_with_the_line(code, message
 def test_a_class_named_like_an_import_is_exported_as_net():
     spec = parse_code(BLITZ_PART3_NET.replace("Net", "nn", 2).replace("class nn(nn.Module)", "class nn(torch.nn.Module)"))
     assert spec.name == "Net" and "class Net(nn.Module)" in to_class_code(spec)
+
+
+def test_layers_without_bias_count_weights_only_and_round_trip():
+    spec = parse_code("net = nn.Sequential(nn.Conv2d(3, 6, 5, bias=False), nn.Flatten(), nn.Linear(2352, 10, False))")
+    assert [layer.params["bias"] for layer in spec.layers if "bias" in layer.params] == [False, False]
+    module = build_module(spec)
+    assert module.conv1.bias is None and sum(p.numel() for p in module.parameters()) == 6 * 3 * 25 + 2352 * 10
+    for code in (to_class_code(spec), to_sequential_code(spec)):
+        assert "bias=False" in code and parse_code(code) == spec
+    # torch's 6th positional argument of Conv2d is dilation, not bias: refused rather than misread
+    with pytest.raises(ValueError, match="at most 5 arguments"):
+        parse_code("net = nn.Sequential(nn.Conv2d(3, 6, 5, 1, 0, 2))")

@@ -141,15 +141,17 @@ def _layer_from_call(kind: str, call: ast.Call, skip: int = 0) -> LayerSpec:
     if kind == "RNN":
         values["batch_first"] = False
     args = call.args[skip:]
-    if len(args) > len(params):
-        raise _CodeError(call, f"{kind} takes at most {len(params)} arguments here, got {len(args)}")
-    for param, arg in zip(params, args):
+    # Conv's bias is keyword-only here: torch's 6th positional argument is dilation, which the builder lacks.
+    positional = [p for p in params if not (p.name == "bias" and kind.startswith("Conv"))]
+    if len(args) > len(positional):
+        raise _CodeError(call, f"{kind} takes at most {len(positional)} arguments here, got {len(args)}")
+    for param, arg in zip(positional, args):
         values[param.name] = _literal(arg)
     names = {p.name for p in params}
     for keyword in call.keywords:
         value = _literal(keyword.value)
-        if keyword.arg == "bias" and value is True or keyword.arg in ("inplace", "training"):
-            continue  # torch's default, or no effect on the model's shapes and parameters
+        if keyword.arg in ("inplace", "training"):
+            continue  # no effect on the model's shapes and parameters
         if keyword.arg not in names:
             raise _CodeError(keyword, f"{kind} argument {keyword.arg!r} is not supported by the builder")
         values[keyword.arg] = value

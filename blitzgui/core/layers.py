@@ -108,6 +108,7 @@ def _stride(default: int | None = 1, optional: bool = False, help: str = "step b
 
 
 _PADDING = Param("padding", int, 0, 0, MAX_KERNEL, help="zeros added on each side")
+_BIAS = Param("bias", bool, True, help="learn an additive bias (one per output)")
 _POOL_STRIDE = _stride(None, optional=True, help="step between windows (empty: same as kernel_size)")
 _DIM = Param("dim", int, 1, -4, 4, help="dimension that sums to 1 (1: across features)")
 
@@ -147,7 +148,7 @@ def _types() -> dict[str, LayerType]:
         f"Conv{dims}d",
         "Convolution",
         (_width("in_channels", 3, "channels of the input"), _width("out_channels", 6, "filters (output channels)"),
-         _kernel(5), _stride(), _PADDING),
+         _kernel(5), _stride(), _PADDING, _BIAS),
         f"{dims}-D convolution: slides learned filters over the input",
         "conv",
     )
@@ -170,7 +171,7 @@ def _types() -> dict[str, LayerType]:
         conv(1), conv(2),
         pool("Max", 1), pool("Max", 2), pool("Avg", 1), pool("Avg", 2),
         LayerType("Linear", "Linear", (Param("in_features", int, 400, 1, MAX_FEATURES_IN, help="size of each input sample"),
-                                       _width("out_features", 120, "size of each output sample")),
+                                       _width("out_features", 120, "size of each output sample"), _BIAS),
                   "fully connected layer: y = xWᵀ + b", "fc"),
         LayerType("Flatten", "Shape", (Param("start_dim", int, 1, 0, 8, help="first dimension to flatten"),
                                        Param("end_dim", int, -1, -8, 8, help="last dimension to flatten")),
