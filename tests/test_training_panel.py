@@ -186,3 +186,30 @@ def test_closing_the_window_mid_training_stops_the_worker_and_keeps_the_run(qtbo
     metrics = json.loads((panel.run.path / "metrics.json").read_text())
     assert metrics["status"] == "stopped" and len(metrics["step_loss"]) > 10
     assert (panel.run.path / "model.pth").is_file()
+
+
+def _start_loading_the_full_builtin_set(qtbot, panel):
+    """The 60,000 built-in images are generated on first use: seconds of work to interrupt."""
+    panel.dataset.setCurrentIndex(panel.dataset.findData("builtin"))
+    assert panel.start()
+    worker = panel.worker
+    qtbot.wait(300)  # well into the generation
+    assert worker.is_running() and panel.trainer is None
+    return worker
+
+
+def test_stop_while_the_dataset_loads_ends_the_load(qtbot, panel, data_dir):
+    _start_loading_the_full_builtin_set(qtbot, panel)
+    with qtbot.waitSignal(panel.training_finished, timeout=10_000) as finished:
+        panel.stop_button.click()
+    assert finished.args[0].status == "stopped" and "loading" in finished.args[0].message
+    qtbot.waitUntil(lambda: panel.start_button.isEnabled(), timeout=5000)
+    assert not list((data_dir / "builtin").glob("*.pt")) if (data_dir / "builtin").exists() else True
+
+
+def test_shutdown_during_a_long_dataset_load_stops_it_promptly(qtbot, panel):
+    worker = _start_loading_the_full_builtin_set(qtbot, panel)
+    started = time.perf_counter()
+    panel.shutdown()
+    assert not worker.is_running()  # the thread ended, not abandoned
+    assert time.perf_counter() - started < 3  # one chunk of generation, not the whole set

@@ -11,6 +11,9 @@ epoch as the blitz's DataLoader does (benchmarks/bench_data.py measures both).
     builtin_dataset(data_dir, train_size=2000, test_size=500)   # a small built-in set for tests
 
 Everything that can go wrong with the files raises DatasetError with a message naming the file.
+A load can take a while (generating 60,000 images, decoding a folder): each loader takes a
+`should_stop` callable, checked between chunks, and raises LoadStopped when it returns True, so a
+window being closed can end a load promptly instead of abandoning its thread.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import torch
 from blitzgui.core.download import CIFAR10_DIRNAME, CIFAR10_URL, DatasetError, download_cifar10
 
 __all__ = [
-    "ImageDataset", "DatasetError", "load_dataset", "download_cifar10", "DATASET_SOURCES", "CIFAR10_URL",
+    "ImageDataset", "DatasetError", "LoadStopped", "load_dataset", "download_cifar10", "DATASET_SOURCES", "CIFAR10_URL",
     "builtin_dataset", "load_cifar10", "load_image_folder", "generate_shapes", "image_grid",
     "BUILTIN_CLASSES", "CIFAR10_CLASSES", "CIFAR10_DIRNAME",
 ]
@@ -42,6 +45,18 @@ DATASET_SOURCES = {
     "cifar10": "CIFAR-10 (from the data folder; can be downloaded)",
     "folder": "Image folder (train/<class>/*, test/<class>/*)",
 }
+
+StopCheck = Callable[[], bool] | None
+
+
+class LoadStopped(DatasetError):
+    """should_stop() asked a load to end early; nothing was loaded (and nothing cached)."""
+
+
+def _check(should_stop: StopCheck) -> None:
+    if should_stop is not None and should_stop():
+        raise LoadStopped("loading the dataset was stopped")
+
 
 BLITZ_MEAN = (0.5, 0.5, 0.5)  # the blitz's transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))
 BLITZ_STD = (0.5, 0.5, 0.5)
@@ -102,15 +117,18 @@ class ImageDataset:
         return (images.float() * std + mean).clamp(0, 1)
 
 
-def load_dataset(source: str, data_dir: Path, image_size: tuple[int, int] | None = None) -> ImageDataset:
-    """source: "builtin" | "cifar10" | "folder:/path". image_size (H, W) resizes the images."""
+def load_dataset(source: str, data_dir: Path, image_size: tuple[int, int] | None = None,
+                 should_stop: StopCheck = None) -> ImageDataset:
+    """source: "builtin" | "cifar10" | "folder:/path". image_size (H, W) resizes the images.
+    should_stop() is polled between chunks of work; True ends the load with LoadStopped."""
     data_dir = Path(data_dir)
     if source == "builtin":
-        return builtin_dataset(data_dir, image_size=image_size)
+        return builtin_dataset(data_dir, image_size=image_size, should_stop=should_stop)
     if source == "cifar10":
-        return load_cifar10(data_dir, image_size=image_size)
+        return load_cifar10(data_dir, image_size=image_size, should_stop=should_stop)
     if source.startswith("folder:") and source[len("folder:"):].strip():
-        return load_image_folder(Path(source[len("folder:"):].strip()).expanduser(), image_size=image_size)
+        return load_image_folder(Path(source[len("folder:"):].strip()).expanduser(), image_size=image_size,
+                                 should_stop=should_stop)
     raise DatasetError(f"Unknown dataset {source!r}: use builtin, cifar10 or folder:/path/to/images")
 
 
@@ -161,7 +179,8 @@ def _shape_masks(label: int, dx: torch.Tensor, dy: torch.Tensor, u: torch.Tensor
     return (torch.sin(u) > 0) ^ (torch.sin(v) > 0)  # checkerboard at any angle
 
 
-def generate_shapes(count: int, seed: int, size: int = 32) -> tuple[torch.Tensor, torch.Tensor]:
+def generate_shapes(count: int, seed: int, size: int = 32,
+                    should_stop: StopCheck = None) -> tuple[torch.Tensor, torch.Tensor]:
     """`count` labelled images (uint8 (count, 3, size, size), int64 labels), the same for the same
     seed every time: 10 balanced classes of shapes and textures with random colours, position,
     scale, a gradient background, a small distracting dot in half of them, and noise. Hard enough
@@ -177,6 +196,7 @@ def generate_shapes(count: int, seed: int, size: int = 32) -> tuple[torch.Tensor
     grid = torch.arange(size, dtype=torch.float32)
     yy, xx = grid.view(1, size, 1), grid.view(1, 1, size)
     for start in range(0, count, GENERATE_CHUNK):
+        _check(should_stop)
         part = labels[start:start + GENERATE_CHUNK]
         n = len(part)
         # Every random number is drawn for the whole chunk, so the result does not depend on class order.
@@ -213,14 +233,14 @@ def generate_shapes(count: int, seed: int, size: int = 32) -> tuple[torch.Tensor
 
 
 def builtin_dataset(data_dir: Path, train_size: int = 50_000, test_size: int = 10_000,
-                    image_size: tuple[int, int] | None = None) -> ImageDataset:
+                    image_size: tuple[int, int] | None = None, should_stop: StopCheck = None) -> ImageDataset:
     """The built-in shapes, sized like CIFAR-10 by default. Generated on first use and cached in
     data_dir/builtin; a cache that cannot be read is regenerated (it is only a cache)."""
     cache = Path(data_dir) / "builtin" / f"shapes-v{BUILTIN_VERSION}-{train_size}-{test_size}.pt"
     tensors = _read_cache(cache, train_size, test_size)
     if tensors is None:
-        train = generate_shapes(train_size, seed=1)
-        test = generate_shapes(test_size, seed=2)
+        train = generate_shapes(train_size, seed=1, should_stop=should_stop)
+        test = generate_shapes(test_size, seed=2, should_stop=should_stop)
         tensors = {"train_images": train[0], "train_labels": train[1], "test_images": test[0], "test_labels": test[1]}
         _write_cache(cache, tensors)
     return ImageDataset(
@@ -319,7 +339,8 @@ def _batch_arrays(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return data.reshape(-1, 3, 32, 32), labels.astype(np.int64)
 
 
-def load_cifar10(data_dir: Path, image_size: tuple[int, int] | None = None) -> ImageDataset:
+def load_cifar10(data_dir: Path, image_size: tuple[int, int] | None = None,
+                 should_stop: StopCheck = None) -> ImageDataset:
     """data_dir/cifar-10-batches-py as the CIFAR-10 site ships it (read here, not by torchvision,
     whose md5 checks refuse anything but the original files)."""
     folder = Path(data_dir) / CIFAR10_DIRNAME
@@ -330,7 +351,11 @@ def load_cifar10(data_dir: Path, image_size: tuple[int, int] | None = None) -> I
     if not isinstance(names, list) or len(names) != 10:
         raise DatasetError(f"CIFAR-10 file has no list of 10 label_names: {folder / CIFAR10_META_FILE}")
     classes = [n.decode("latin1") if isinstance(n, bytes) else str(n) for n in names]
-    train = [_batch_arrays(folder / name) for name in CIFAR10_TRAIN_FILES]
+    train = []
+    for name in CIFAR10_TRAIN_FILES:
+        _check(should_stop)
+        train.append(_batch_arrays(folder / name))
+    _check(should_stop)
     test_images, test_labels = _batch_arrays(folder / CIFAR10_TEST_FILE)
     return ImageDataset(
         name="cifar10",
@@ -371,7 +396,7 @@ def _split_files(root: Path, split: str) -> dict[str, list[Path]]:
 
 
 def load_image_folder(root: Path, image_size: tuple[int, int] | None = None,
-                      progress: Callable[[int, int], None] | None = None) -> ImageDataset:
+                      progress: Callable[[int, int], None] | None = None, should_stop: StopCheck = None) -> ImageDataset:
     """root/train/<class>/* and root/test/<class>/*, every image converted to RGB and resized to
     image_size (H, W; default 32×32). Classes are the train folder's subfolders, sorted."""
     root = Path(root)
@@ -394,6 +419,9 @@ def load_image_folder(root: Path, image_size: tuple[int, int] | None = None,
     # PIL releases the GIL while decoding and resizing, so threads do help here.
     with ThreadPoolExecutor(max_workers=4) as pool:
         for i, decoded in enumerate(pool.map(lambda job: _decode(job[0], image_size), jobs)):
+            if should_stop is not None and should_stop():
+                pool.shutdown(wait=False, cancel_futures=True)  # drop the images not yet decoded
+                raise LoadStopped("loading the dataset was stopped")
             images[i] = decoded
             if progress is not None:
                 progress(i + 1, len(jobs))

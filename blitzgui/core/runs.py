@@ -219,7 +219,7 @@ def training_job(
 ):
     """Load the data (`load_data()`, may raise DatasetError), check the model, then train and record.
     Anything that stops it before training ends in Finished("refused", reason); nothing is saved."""
-    from blitzgui.core.data import DatasetError
+    from blitzgui.core.data import DatasetError, LoadStopped
     from blitzgui.core.training import STOP, ConfigError, Trainer
 
     # A command sent while the job is setting up is kept and handed to the trainer at its first yield.
@@ -229,6 +229,9 @@ def training_job(
     try:
         data = load_data()
         trainer = Trainer(model, data, config, device)
+    except LoadStopped:  # Stop pressed or the window closed while loading
+        yield Finished("stopped", "stopped while loading the dataset")
+        return
     except (DatasetError, ConfigError) as error:
         yield Finished("refused", str(error))
         return

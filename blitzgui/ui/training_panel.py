@@ -8,6 +8,7 @@ the few events that change labels arrive as (thinned) signals.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -84,6 +85,7 @@ class TrainingPanel(QWidget):
         self.paused = False
         self.last_progress: Progress | None = None
         self._datasets: dict[tuple, object] = {}  # loaded once per source, reused by later runs
+        self._stop_loading = threading.Event()  # ends a dataset load early (Stop, closing the window)
         self._extra_models: dict[str, tuple] = {}  # combo key -> (module, label, spec)
         self._build()
         self.timer = QTimer(self)
@@ -179,7 +181,7 @@ class TrainingPanel(QWidget):
         self.step_button.setToolTip(self.tr("While paused: train exactly one mini-batch"))
         self.step_button.clicked.connect(lambda: self._send(STEP))
         self.stop_button = QPushButton(self.tr("Stop"))
-        self.stop_button.clicked.connect(lambda: self._send(STOP))
+        self.stop_button.clicked.connect(self.stop)
         buttons = QHBoxLayout()
         for button in (self.start_button, self.pause_button, self.step_button, self.stop_button):
             buttons.addWidget(button)
@@ -326,7 +328,8 @@ class TrainingPanel(QWidget):
 
         def load_data():
             if key not in self._datasets:
-                self._datasets[key] = load_dataset(source, self.context.data_dir, image_size=image_size)
+                self._datasets[key] = load_dataset(source, self.context.data_dir, image_size=image_size,
+                                                   should_stop=self._stop_loading.is_set)
             return self._datasets[key]
 
         spec_json = spec_to_json(spec) if spec is not None else None
@@ -342,9 +345,15 @@ class TrainingPanel(QWidget):
         self._show_message(device.notice or "")
         self.speed_label.setText(self.tr("Loading the dataset…"))
         self.paused = False
+        self._stop_loading.clear()
         self._set_running(True)
         self.worker.start()
         return True
+
+    def stop(self) -> None:
+        """Stop training, or the dataset load before it (the trainer only hears commands later)."""
+        self._stop_loading.set()
+        self._send(STOP)
 
     def toggle_pause(self) -> None:
         self._send(RESUME if self.paused else PAUSE)
@@ -362,7 +371,7 @@ class TrainingPanel(QWidget):
         self.timer.stop()
         worker = self.worker
         if worker is not None:
-            worker.send(STOP)
+            self.stop()
             worker.wait(SHUTDOWN_WAIT_S)
 
     # -- events from the worker (GUI thread) -----------------------------------------------------
