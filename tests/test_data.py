@@ -85,7 +85,7 @@ def test_builtin_dataset_resized(data_dir):
 def test_load_dataset_builtin_uses_the_full_cifar_size(data_dir):
     with mock.patch("blitzgui.core.data.builtin_dataset") as make:
         load_dataset("builtin", data_dir)
-    make.assert_called_once_with(data_dir, image_size=None)
+    make.assert_called_once_with(data_dir, image_size=None, should_stop=None)
     assert builtin_dataset.__defaults__[:2] == (50_000, 10_000)
 
 
