@@ -233,3 +233,14 @@ def test_an_input_without_the_batch_size_is_refused_not_read_as_one_unbatched_im
     )
     rnn = NetworkSpec((LayerSpec.of("RNN", input_size=28),), (28,))
     assert infer_shapes(rnn, batch=5).layers[0].error.startswith("RNN expects a 3-D input N×L×features")
+
+
+def test_a_channels_last_input_is_recognised():
+    # Images from PIL or numpy are H×W×C; PyTorch wants channels first.
+    report = infer_shapes(replace(preset("cifar_net"), input_shape=(32, 32, 3)), batch=4)
+    row = report.layers[0]
+    assert row.field is None and row.error == (
+        "Conv2d expects 3 input channels but receives 32: the 32×32×3 input is channels-last "
+        "(height × width × channels, as PIL and numpy store images); PyTorch wants channels first, "
+        "so enter 4×3×32×32."
+    )

@@ -237,7 +237,17 @@ def explain(spec: NetworkSpec, index: int, shape: Shape, raw: str) -> tuple[str,
     channel_param = _CHANNEL_PARAM.get(kind)
     if channel_param and len(shape) >= 2 and shape[1] != p[channel_param]:
         got = shape[1]
-        if got == spec.input_shape[0] and not any(_CHANNEL_PARAM.get(e.kind) == "in_channels" for e in before):
+        first = not any(_CHANNEL_PARAM.get(e.kind) == "in_channels" for e in before)
+        if first and got == spec.input_shape[0] and len(shape) > 2 and spec.input_shape[-1] == p[channel_param]:
+            return (
+                "{} expects {} but receives {}: the {} input is channels-last (height × width × channels, as PIL "
+                "and numpy store images); PyTorch wants channels first, so enter {}.".format(
+                    kind, _plural(p[channel_param], "input channel" if channel_param == "in_channels" else "channel"),
+                    got, input_text, format_shape((shape[0], spec.input_shape[-1], *spec.input_shape[:-1])),
+                ),
+                None,
+            )
+        if first and got == spec.input_shape[0]:
             reason = "the {} input has {}".format(input_text, _plural(got, "channel"))
             if got == 3:
                 reason += " (colour images)"
