@@ -244,3 +244,12 @@ def test_a_channels_last_input_is_recognised():
         "(height × width × channels, as PIL and numpy store images); PyTorch wants channels first, "
         "so enter 4×3×32×32."
     )
+
+
+def test_flatten_start_after_end_is_explained():
+    spec = NetworkSpec((LayerSpec.of("Flatten", start_dim=3, end_dim=1),), (3, 32, 32))
+    row = infer_shapes(spec).layers[0]
+    assert row.field == "start_dim" and row.error == (
+        "Flatten start_dim 3 comes after end_dim 1 (dimension 1 of the 4-D input 1×3×32×32): it merges the "
+        "dimensions from start_dim to end_dim, so start_dim must not be larger."
+    )

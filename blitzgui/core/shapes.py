@@ -311,6 +311,11 @@ def explain(spec: NetworkSpec, index: int, shape: Shape, raw: str) -> tuple[str,
                 kind, field, p[field], len(shape), format_shape(shape), -len(shape), len(shape) - 1
             ), field
 
+    if kind == "Flatten" and p["start_dim"] % len(shape) > p["end_dim"] % len(shape):
+        return "Flatten start_dim {} comes after end_dim {} (dimension {} of the {}-D input {}): it merges the " \
+               "dimensions from start_dim to end_dim, so start_dim must not be larger.".format(
+                   p["start_dim"], p["end_dim"], p["end_dim"] % len(shape), len(shape), format_shape(shape)), "start_dim"
+
     return "{} cannot take an input of shape {}: {}".format(kind, format_shape(shape), raw), None
 
 
