@@ -402,3 +402,14 @@ def test_opening_a_file_over_unsaved_changes_asks_first(panel, tmp_path):
     with mock.patch(dialog, return_value=(str(other), "")), mock.patch.object(QMessageBox, "question") as question:
         panel.open_action.trigger()  # nothing unsaved now: no question
     question.assert_not_called()
+
+
+def test_clicking_the_shape_message_selects_the_layer_to_fix(qtbot, panel):
+    panel.set_input_shape(1, (3, 28, 28))
+    wait_for_check(qtbot, panel)
+    select(panel, 0)
+    panel.side_tabs.setCurrentIndex(1)  # the Code tab
+    qtbot.mouseClick(panel.shape_message, Qt.MouseButton.LeftButton)
+    assert panel.selected_row() == 7 and panel.side_tabs.currentIndex() == 0
+    assert "set in_features to 256" in panel.form.message("in_features")
+    assert panel.form.editors["in_features"].hasFocus()

@@ -138,6 +138,14 @@ class LayerList(QTreeWidget):
                 self.add_requested.emit(kind, count if target is None else target + 1)
 
 
+class ClickableLabel(QLabel):
+    clicked = Signal()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.clicked.emit()
+        super().mousePressEvent(event)
+
+
 class BuilderPanel(QWidget):
     report_updated = Signal(object)  # a core.shapes.ShapeReport, after each (debounced) shape check
 
@@ -319,8 +327,11 @@ class BuilderPanel(QWidget):
 
         self.totals = QLabel()
         self.totals.setWordWrap(True)
-        self.shape_message = QLabel()
+        self.shape_message = ClickableLabel()
         self.shape_message.setWordWrap(True)
+        self.shape_message.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.shape_message.setToolTip(self.tr("Click to select this layer and the value to change"))
+        self.shape_message.clicked.connect(self.show_error_layer)
         self.shape_message.setStyleSheet(ERROR_STYLE)
         self.shape_message.hide()
 
@@ -559,6 +570,18 @@ class BuilderPanel(QWidget):
         self._mark_form()
         self.report_updated.emit(report)
         return report
+
+    def show_error_layer(self) -> None:
+        """Select the layer the shape check stopped at and put the cursor in the field to change."""
+        report = self.report
+        if report is None or report.error_index is None or len(report.layers) != len(self.spec.layers):
+            return
+        item = self.layers.topLevelItem(report.error_index)
+        self.layers.setCurrentItem(item)
+        self.layers.scrollToItem(item)
+        self.side_tabs.setCurrentWidget(self.form)
+        editor = self.form.editors.get(report.layers[report.error_index].field or "")
+        (editor or self.layers).setFocus()
 
     def _mark_form(self) -> None:
         report, row = self.report, self.selected_row()

@@ -212,6 +212,10 @@
         <translation>下移层</translation>
     </message>
     <message>
+        <source>Click to select this layer and the value to change</source>
+        <translation>点击以选中这一层和要修改的值</translation>
+    </message>
+    <message>
         <source>class Net(nn.Module)</source>
         <translation>class Net(nn.Module)</translation>
     </message>
