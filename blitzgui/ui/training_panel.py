@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from blitzgui.core.download import CIFAR10_DIRNAME
 from blitzgui.core.runs import Loading, RunStore, Started, training_job
 from blitzgui.core.training import (
     OPTIMIZERS,
@@ -50,6 +51,8 @@ from blitzgui.core.training import (
     seed_everything,
 )
 from blitzgui.ui.context import AppContext
+from blitzgui.ui.dataset_browser import DatasetBrowser
+from blitzgui.ui.dataset_download import DatasetDownloadWidget
 from blitzgui.ui.evaluation_view import EvaluationView
 from blitzgui.ui.training_plots import AccuracyPlot, LossPlot
 from blitzgui.ui.training_runs import RunsView
@@ -86,6 +89,9 @@ class TrainingPanel(QWidget):
         self.last_progress: Progress | None = None
         self._datasets: dict[tuple, object] = {}  # loaded once per source, reused by later runs
         self._stop_loading = threading.Event()  # ends a dataset load early (Stop, closing the window)
+        self.preview_worker: GeneratorWorker | None = None  # loads the Data tab's dataset
+        self._stop_preview = threading.Event()
+        self._preview_source: str | None = None  # what the Data tab shows (or explained it could not)
         self._extra_models: dict[str, tuple] = {}  # combo key -> (module, label, spec)
         self._build()
         self.timer = QTimer(self)
@@ -113,6 +119,10 @@ class TrainingPanel(QWidget):
         self.folder_box.setLayout(folder_row)
         folder_row.setContentsMargins(0, 0, 0, 0)
         self.dataset.currentIndexChanged.connect(self._dataset_changed)
+        self.folder.editingFinished.connect(self._dataset_changed)
+        self.download_button = QPushButton(self.tr("Download CIFAR-10…"))
+        self.download_button.setToolTip(self.tr("CIFAR-10 is not in the data folder yet"))
+        self.download_button.clicked.connect(self._download_cifar10)
 
         self.model = QComboBox()
         from blitzgui.core.layers import PRESETS
@@ -157,6 +167,7 @@ class TrainingPanel(QWidget):
         form = QFormLayout()
         form.addRow(self.tr("Dataset"), self.dataset)
         form.addRow("", self.folder_box)
+        form.addRow("", self.download_button)
         form.addRow(self.tr("Model"), self.model)
         form.addRow("", self.model_file)
         form.addRow(self.tr("Optimizer"), self.optimizer)
@@ -238,6 +249,8 @@ class TrainingPanel(QWidget):
         self.tabs.addTab(live, self.tr("Live"))
         self.tabs.addTab(self.evaluation_view, self.tr("Evaluation"))
         self.tabs.addTab(self.runs_view, self.tr("Runs"))
+        self.tabs.addTab(self._build_data_tab(), self.tr("Data"))
+        self.tabs.currentChanged.connect(self._load_preview)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
@@ -247,6 +260,22 @@ class TrainingPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         self._dataset_changed()
+
+    def _build_data_tab(self) -> QWidget:
+        """The chosen dataset's samples (the blitz's imshow) and, for CIFAR-10, its download."""
+        self.download = DatasetDownloadWidget(self.context.data_dir)
+        self.download.downloaded.connect(self._cifar10_downloaded)
+        self.download.builtin_requested.connect(
+            lambda: self.dataset.setCurrentIndex(self.dataset.findData("builtin")))
+        self.data_status = QLabel()
+        self.data_status.setWordWrap(True)
+        self.browser = DatasetBrowser()
+        self.data_tab = QWidget()
+        layout = QVBoxLayout(self.data_tab)
+        layout.addWidget(self.download)
+        layout.addWidget(self.data_status)
+        layout.addWidget(self.browser, 1)
+        return self.data_tab
 
     def _devices(self) -> list[str]:
         import torch
@@ -306,7 +335,6 @@ class TrainingPanel(QWidget):
     # -- running ---------------------------------------------------------------------------------
     def start(self) -> bool:
         """Start training with the form's settings; False (and a message) when refused."""
-        from blitzgui.core.data import load_dataset
         from blitzgui.core.devices import resolve_device
         from blitzgui.core.layers import spec_to_json
 
@@ -324,13 +352,9 @@ class TrainingPanel(QWidget):
         device = resolve_device(config.device)
         config.device = device.device  # the run records where it really ran
         image_size = tuple(spec.input_shape[1:]) if spec is not None and source.startswith("folder:") else None
-        key = (source, image_size)
 
         def load_data():
-            if key not in self._datasets:
-                self._datasets[key] = load_dataset(source, self.context.data_dir, image_size=image_size,
-                                                   should_stop=self._stop_loading.is_set)
-            return self._datasets[key]
+            return self._load_dataset(source, image_size, self._stop_loading.is_set)
 
         spec_json = spec_to_json(spec) if spec is not None else None
         tensorboard = self.tensorboard.isChecked()
@@ -355,6 +379,16 @@ class TrainingPanel(QWidget):
         self._stop_loading.set()
         self._send(STOP)
 
+    def _load_dataset(self, source: str, image_size, should_stop):
+        """Any thread: the dataset, loaded once per (source, size) and then kept in memory."""
+        from blitzgui.core.data import load_dataset
+
+        key = (source, image_size)
+        if key not in self._datasets:
+            self._datasets[key] = load_dataset(source, self.context.data_dir, image_size=image_size,
+                                               should_stop=should_stop)
+        return self._datasets[key]
+
     def toggle_pause(self) -> None:
         self._send(RESUME if self.paused else PAUSE)
 
@@ -369,10 +403,14 @@ class TrainingPanel(QWidget):
     def shutdown(self) -> None:
         """Stop a running training (the run is saved) and wait for the thread, within a bound."""
         self.timer.stop()
+        self.download.shutdown()
+        self._stop_preview.set()
         worker = self.worker
         if worker is not None:
             self.stop()
             worker.wait(SHUTDOWN_WAIT_S)
+        if self.preview_worker is not None:
+            self.preview_worker.wait(SHUTDOWN_WAIT_S)
 
     # -- events from the worker (GUI thread) -----------------------------------------------------
     def _on_event(self, event) -> None:
@@ -380,6 +418,8 @@ class TrainingPanel(QWidget):
             self.speed_label.setText(self.tr("Loading the dataset…"))
         elif isinstance(event, Started):
             self.trainer, self.run, self.data = event.trainer, event.run, event.data
+            if self.browser.dataset is not event.data:
+                self.browser.set_dataset(event.data)
             self.loss_plot.show_metrics(self.trainer.metrics)
             self.accuracy_plot.show_metrics(self.trainer.metrics)
             self.tabs.setCurrentIndex(0)
@@ -492,6 +532,77 @@ class TrainingPanel(QWidget):
     # -- small helpers --------------------------------------------------------------------------
     def _dataset_changed(self, *_args) -> None:
         self.folder_box.setVisible(self.dataset.currentData() == "folder")
+        self._update_download()
+        self._load_preview()
+
+    def _cifar10_missing(self) -> bool:
+        return self.dataset.currentData() == "cifar10" and not (self.context.data_dir / CIFAR10_DIRNAME).is_dir()
+
+    def _update_download(self) -> None:
+        self.download_button.setVisible(self._cifar10_missing())
+        self.download.setVisible(self.dataset.currentData() == "cifar10")
+
+    def _download_cifar10(self) -> None:
+        self.tabs.setCurrentWidget(self.data_tab)
+        self.download.start()
+
+    def _cifar10_downloaded(self, _folder) -> None:
+        for key in [k for k in self._datasets if k[0] == "cifar10"]:
+            del self._datasets[key]  # the files changed: load them again
+        self._preview_source = None
+        self._update_download()
+        self._load_preview()
+
+    # -- the Data tab's samples -------------------------------------------------------------------
+    def _load_preview(self, *_args) -> None:
+        """Show the chosen dataset in the Data tab (when it is the visible tab), loading it on a thread."""
+        if self.tabs.currentWidget() is not self.data_tab or self.preview_worker is not None:
+            return  # a running load calls this again when it ends
+        try:
+            source = self.dataset_source()
+        except ConfigError as error:
+            self.browser.set_dataset(None)
+            self.data_status.setText(str(error))
+            self._preview_source = None
+            return
+        if source == self._preview_source:
+            return
+        self._preview_source = source
+        if self._cifar10_missing():
+            self.browser.set_dataset(None)
+            self.data_status.setText(self.tr("Download CIFAR-10 to see its images, or choose the built-in dataset."))
+            return
+        self.data_status.setText(self.tr("Loading the dataset…"))
+        self._stop_preview.clear()
+        self.preview_worker = GeneratorWorker(lambda: self._preview_job(source))
+        self.preview_worker.yielded.connect(self._show_preview)
+        self.preview_worker.failed.connect(self.data_status.setText)
+        self.preview_worker.done.connect(self._preview_done)
+        self.preview_worker.start()
+
+    def _preview_job(self, source: str):
+        from blitzgui.core.data import DatasetError, LoadStopped
+
+        try:
+            yield source, self._load_dataset(source, None, self._stop_preview.is_set)
+        except LoadStopped:
+            return
+        except DatasetError as error:
+            yield source, str(error)
+
+    def _show_preview(self, result) -> None:
+        source, data = result
+        if isinstance(data, str):  # the reason it could not be loaded, naming the file
+            self.browser.set_dataset(None)
+            self.data_status.setText(data)
+        else:
+            self.browser.set_dataset(data)
+            self.data_status.setText("")
+
+    def _preview_done(self) -> None:
+        self.preview_worker = None
+        if not self._stop_preview.is_set():
+            self._load_preview()  # the choice may have changed meanwhile
 
     def _set_running(self, running: bool) -> None:
         self.start_button.setEnabled(not running)

@@ -24,6 +24,14 @@
         <translation>浏览…</translation>
     </message>
     <message>
+        <source>Download CIFAR-10…</source>
+        <translation>下载 CIFAR-10…</translation>
+    </message>
+    <message>
+        <source>CIFAR-10 is not in the data folder yet</source>
+        <translation>数据文件夹中还没有 CIFAR-10</translation>
+    </message>
+    <message>
         <source>Network file (.json)…</source>
         <translation>网络文件（.json）…</translation>
     </message>
@@ -144,6 +152,10 @@
         <translation>运行记录</translation>
     </message>
     <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
         <source>Choose the image folder first.</source>
         <translation>请先选择图片文件夹。</translation>
     </message>
@@ -238,6 +250,10 @@
     <message>
         <source>Image folder</source>
         <translation>图片文件夹</translation>
+    </message>
+    <message>
+        <source>Download CIFAR-10 to see its images, or choose the built-in dataset.</source>
+        <translation>下载 CIFAR-10 后即可查看其图像，或选择内置数据集。</translation>
     </message>
     <message>
         <source>Resume</source>
