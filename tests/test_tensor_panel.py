@@ -391,3 +391,13 @@ def test_expanded_parameter_rows_are_not_clipped(window, panel):
         needed = tree.fontMetrics().horizontalAdvance(child.text(column))
         assert tree.visualItemRect(child).height() > 0
         assert tree.columnWidth(column) - (tree.indentation() if column == 0 else 0) >= needed, child.text(column)
+
+
+def test_slice_picker_shows_only_for_two_or_more_dimensions(window, panel):
+    picker = panel.inspector.picker
+    assert picker.isHidden()  # nothing selected yet: no empty axis boxes
+    window.execute("m = torch.zeros(2, 3)\nv = torch.zeros(3)")
+    panel.variables.select("m")
+    assert not picker.isHidden()
+    panel.variables.select("v")
+    assert picker.isHidden()

@@ -114,6 +114,7 @@ class SlicePicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(axes_row)
         layout.addLayout(self.index_grid)
+        self.hide()  # until a tensor of 2 or more dimensions is shown
 
     def set_shape(self, shape: tuple[int, ...]) -> None:
         """Keep the choice when the shape did not change (a refresh after an in-place op)."""
