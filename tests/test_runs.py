@@ -150,3 +150,17 @@ def test_a_job_with_bad_data_is_refused_and_saves_nothing(tmp_path):
     events = drain(training_job(missing, tiny_model(), "tiny", None, quick_config(), "cpu", RunStore(tmp_path)))
     assert events[-1].status == "refused" and "data_batch_1" in events[-1].message
     assert RunStore(tmp_path).runs() == []
+
+
+def test_evaluation_job_evaluates_without_training_and_refuses_a_misfit():
+    from blitzgui.core.runs import Evaluated, Loading, evaluation_job
+    from blitzgui.core.training import Finished
+
+    data, model = tiny_data(), tiny_model()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    events = drain(evaluation_job(lambda: data, model, "cpu"))
+    assert isinstance(events[0], Loading) and isinstance(events[-1], Evaluated)
+    assert len(events[-1].evaluation.predictions) == len(data.test_labels)
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())  # not trained
+    refused = drain(evaluation_job(lambda: data, tiny_model(outputs=3), "cpu"))[-1]
+    assert isinstance(refused, Finished) and refused.status == "refused" and "4 classes" in refused.message

@@ -213,3 +213,51 @@ def test_shutdown_during_a_long_dataset_load_stops_it_promptly(qtbot, panel):
     panel.shutdown()
     assert not worker.is_running()  # the thread ended, not abandoned
     assert time.perf_counter() - started < 3  # one chunk of generation, not the whole set
+
+
+def evaluate(qtbot, panel):
+    with qtbot.waitSignal(panel.evaluation_finished, timeout=WAIT_MS) as finished:
+        assert panel.evaluate()
+    qtbot.waitUntil(lambda: panel.start_button.isEnabled(), timeout=WAIT_MS)
+    return finished.args[0]
+
+
+def test_evaluate_the_trained_model_without_training(qtbot, panel):
+    trained = train(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.evaluate_button.isEnabled(), timeout=WAIT_MS)
+    runs_before = len(panel.store.runs())
+    steps_before = len(panel.trainer.metrics.step_losses)
+    panel.tabs.setCurrentIndex(0)
+    result = evaluate(qtbot, panel)
+    # the very model just trained, unchanged: the same predictions as the run's final evaluation
+    assert (result.evaluation.predictions == trained.evaluation.predictions).all()
+    assert len(panel.trainer.metrics.step_losses) == steps_before and len(panel.store.runs()) == runs_before
+    assert panel.tabs.currentWidget() is panel.evaluation_view
+    assert panel.evaluation_view.confusion.rowCount() == 10
+    assert "test images right" in panel.message.text()
+
+
+def test_evaluate_a_loaded_checkpoint(qtbot, panel, tmp_path):
+    model = nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, 10))
+    with torch.no_grad():
+        model[1].weight.zero_()
+        model[1].bias.copy_(torch.arange(10.0))  # always predicts class 9
+    torch.save(model.state_dict(), tmp_path / "nine.pth")
+    panel.context.session.emit("train_model", nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, 10)), "linear")
+    assert panel.load_checkpoint_from(tmp_path / "nine.pth")
+    result = evaluate(qtbot, panel)
+    assert (result.evaluation.predictions == 9).all()
+    assert result.evaluation.accuracy == pytest.approx((panel.data.test_labels == 9).float().mean().item())
+
+
+def test_evaluate_refuses_a_model_that_does_not_fit_and_a_missing_dataset(qtbot, panel, data_dir):
+    panel.context.session.emit("train_model", nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, 7)), "seven")
+    result = evaluate(qtbot, panel)
+    assert result.status == "refused" and "10 classes" in panel.message.text()
+    import shutil
+
+    shutil.rmtree(data_dir / "cifar-10-batches-py")
+    panel._datasets.clear()
+    result = evaluate(qtbot, panel)
+    assert result.status == "refused" and "cifar-10-batches-py" in panel.message.text()
+    assert panel.evaluate_button.isEnabled() and panel.start_button.isEnabled()

@@ -207,6 +207,38 @@ class Started:
     device: str
 
 
+@dataclass
+class Evaluated:
+    """evaluation_job's result: the model's evaluation on `data`'s test split."""
+
+    data: object  # ImageDataset
+    evaluation: object  # Evaluation
+
+
+def evaluation_job(load_data, model: nn.Module, device: str, threads: int = 1):
+    """Load the data, then evaluate `model` on its test split (no training, no run recorded).
+    Ends in Evaluated, or Finished("refused"/"stopped", reason)."""
+    from blitzgui.core.data import DatasetError, LoadStopped
+    from blitzgui.core.training import STOP, ConfigError, evaluate_model
+
+    if (yield Loading("dataset")) == STOP:
+        return
+    torch.set_num_threads(threads)
+    try:
+        data = load_data()
+        evaluation = evaluate_model(model, data, device)
+    except LoadStopped:
+        yield Finished("stopped", "stopped while loading the dataset")
+        return
+    except (DatasetError, ConfigError) as error:
+        yield Finished("refused", str(error))
+        return
+    except torch.OutOfMemoryError:
+        yield Finished("out_of_memory", f"the {device} device ran out of memory while evaluating")
+        return
+    yield Evaluated(data, evaluation)
+
+
 def training_job(
     load_data,
     model: nn.Module,

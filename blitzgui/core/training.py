@@ -204,6 +204,15 @@ def make_scheduler(config: TrainConfig, optimizer):
     return None
 
 
+def evaluate_model(model: nn.Module, data: ImageData, device: str, batch_size: int = 1000) -> Evaluation:
+    """The test split through `model` (trained, loaded or fresh), without training it."""
+    check_model_fits(model, data, device)
+    model = model.to(device)
+    normalize = Normalizer(data.mean, data.std, device)
+    return evaluate(model, data.test_images.to(device), data.test_labels.to(device), normalize, data.classes,
+                    batch_size)
+
+
 def check_model_fits(model: nn.Module, data: ImageData, device: str) -> None:
     """Refuse, before any training, a model that cannot take these images or has the wrong output."""
     sample_shape = tuple(data.train_images.shape[1:])

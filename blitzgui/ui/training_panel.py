@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from blitzgui.core.download import CIFAR10_DIRNAME
-from blitzgui.core.runs import Loading, RunStore, Started, training_job
+from blitzgui.core.runs import Evaluated, Loading, RunStore, Started, evaluation_job, training_job
 from blitzgui.core.training import (
     OPTIMIZERS,
     PAUSE,
@@ -76,6 +76,7 @@ class TrainingPanel(QWidget):
     # Emitted in the GUI thread (tests and other code can wait on them safely).
     training_started = Signal()
     training_finished = Signal(object)  # the Finished event
+    evaluation_finished = Signal(object)  # Evaluated, or Finished when an evaluation was refused
 
     def __init__(self, context: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -93,6 +94,8 @@ class TrainingPanel(QWidget):
         self._stop_preview = threading.Event()
         self._preview_source: str | None = None  # what the Data tab shows (or explained it could not)
         self._extra_models: dict[str, tuple] = {}  # combo key -> (module, label, spec)
+        self._current_model: tuple | None = None  # (module, label, spec): last trained, loaded or taken
+        self._evaluating: str | None = None  # the model's label while Evaluate runs
         self._build()
         self.timer = QTimer(self)
         self.timer.setInterval(REPAINT_MS)
@@ -201,9 +204,14 @@ class TrainingPanel(QWidget):
         self.save_button.clicked.connect(self._save_dialog)
         self.load_button = QPushButton(self.tr("Load checkpoint…"))
         self.load_button.clicked.connect(self._load_dialog)
+        self.evaluate_button = QPushButton(self.tr("Evaluate"))
+        self.evaluate_button.setToolTip(self.tr("Test the current model (last trained or loaded) on the test images, "
+                                                "without training"))
+        self.evaluate_button.clicked.connect(self.evaluate)
         checkpoint_row = QHBoxLayout()
         checkpoint_row.addWidget(self.save_button)
         checkpoint_row.addWidget(self.load_button)
+        checkpoint_row.addWidget(self.evaluate_button)
 
         self.device_label = QLabel()
         self.device_label.setWordWrap(True)
@@ -325,6 +333,7 @@ class TrainingPanel(QWidget):
 
     def _add_model_choice(self, key: str, title: str, entry: tuple) -> None:
         self._extra_models[key] = entry
+        self._current_model = entry
         index = self.model.findData(key)
         if index < 0:
             self.model.addItem(title, key)
@@ -357,6 +366,7 @@ class TrainingPanel(QWidget):
             return self._load_dataset(source, image_size, self._stop_loading.is_set)
 
         spec_json = spec_to_json(spec) if spec is not None else None
+        self._current_model = (module, label, spec)
         tensorboard = self.tensorboard.isChecked()
         self.worker = GeneratorWorker(
             lambda: training_job(load_data, module, label, spec_json, config, device.device, self.store, tensorboard),
@@ -378,6 +388,36 @@ class TrainingPanel(QWidget):
         """Stop training, or the dataset load before it (the trainer only hears commands later)."""
         self._stop_loading.set()
         self._send(STOP)
+
+    def evaluate(self) -> bool:
+        """Evaluate the current model (or, before any, the selected one) on the test split, on the
+        worker thread; False (and a message) when refused."""
+        from blitzgui.core.devices import resolve_device
+
+        if self.worker is not None:
+            return False
+        try:
+            source = self.dataset_source()
+            module, label, spec = self._current_model or self.selected_model()
+        except (ConfigError, ValueError) as error:
+            self._show_message(str(error), error=True)
+            return False
+        device = resolve_device(self.device.currentData()).device
+        image_size = tuple(spec.input_shape[1:]) if spec is not None and source.startswith("folder:") else None
+
+        def load_data():
+            return self._load_dataset(source, image_size, self._stop_loading.is_set)
+
+        self.worker = GeneratorWorker(lambda: evaluation_job(load_data, module, device, self.threads.value()))
+        self.worker.yielded.connect(self._on_event)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.done.connect(self._on_done)
+        self._evaluating = label
+        self._show_message(self.tr("Evaluating {} on the test images…").format(label))
+        self._stop_loading.clear()
+        self._set_running(True)
+        self.worker.start()
+        return True
 
     def _load_dataset(self, source: str, image_size, should_stop):
         """Any thread: the dataset, loaded once per (source, size) and then kept in memory."""
@@ -414,7 +454,9 @@ class TrainingPanel(QWidget):
 
     # -- events from the worker (GUI thread) -----------------------------------------------------
     def _on_event(self, event) -> None:
-        if isinstance(event, Loading):
+        if self._evaluating is not None:
+            self._evaluation_event(event)
+        elif isinstance(event, Loading):
             self.speed_label.setText(self.tr("Loading the dataset…"))
         elif isinstance(event, Started):
             self.trainer, self.run, self.data = event.trainer, event.run, event.data
@@ -472,12 +514,28 @@ class TrainingPanel(QWidget):
         self._update_speed_note()
         self.training_finished.emit(event)
 
+    def _evaluation_event(self, event) -> None:
+        if isinstance(event, Finished):  # refused (wrong model, missing data) or stopped
+            self._show_message(self.tr("Cannot evaluate: {}").format(event.message), error=event.status != "stopped")
+            self.evaluation_finished.emit(event)
+        elif isinstance(event, Evaluated):
+            self._evaluated(event)
+
+    def _evaluated(self, event: Evaluated) -> None:
+        self.data = event.data
+        self.evaluation_view.show_evaluation(event.evaluation, event.data.test_images, event.data.test_labels)
+        self.tabs.setCurrentWidget(self.evaluation_view)
+        self._show_message(self.tr("Evaluated {model}: {accuracy:.1f} % of {count} test images right.").format(
+            model=self._evaluating, accuracy=100 * event.evaluation.accuracy, count=len(event.data.test_labels)))
+        self.evaluation_finished.emit(event)
+
     def _on_failed(self, message: str) -> None:
         self._show_message(self.tr("Training failed: {}").format(message), error=True)
 
     def _on_done(self) -> None:
         self.timer.stop()
         self.worker = None
+        self._evaluating = None
         self.paused = False
         self._set_running(False)
 
@@ -612,6 +670,7 @@ class TrainingPanel(QWidget):
         self.stop_button.setEnabled(running)
         self.save_button.setEnabled(not running and self.trainer is not None)
         self.load_button.setEnabled(not running)
+        self.evaluate_button.setEnabled(not running)
         for widget in (self.dataset, self.folder_box, self.model, self.model_file, self.optimizer, self.momentum,
                        self.weight_decay, self.batch_size, self.epochs, self.scheduler, self.seed, self.device,
                        self.threads, self.tensorboard):

@@ -132,6 +132,14 @@
         <translation>加载检查点…</translation>
     </message>
     <message>
+        <source>Evaluate</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Test the current model (last trained or loaded) on the test images, without training</source>
+        <translation>在测试图像上测试当前模型（最近训练或加载的），不进行训练</translation>
+    </message>
+    <message>
         <source>Not training</source>
         <translation>未在训练</translation>
     </message>
@@ -176,6 +184,10 @@
         <translation>正在加载数据集…</translation>
     </message>
     <message>
+        <source>Evaluating {} on the test images…</source>
+        <translation>正在测试图像上评估 {}…</translation>
+    </message>
+    <message>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
@@ -210,6 +222,14 @@
     <message>
         <source>Last run: {:,.0f} images/s</source>
         <translation>上次运行：{:,.0f} 张图片/秒</translation>
+    </message>
+    <message>
+        <source>Cannot evaluate: {}</source>
+        <translation>无法评估：{}</translation>
+    </message>
+    <message>
+        <source>Evaluated {model}: {accuracy:.1f} % of {count} test images right.</source>
+        <translation>已评估 {model}：{count} 张测试图像中 {accuracy:.1f} % 预测正确。</translation>
     </message>
     <message>
         <source>Training failed: {}</source>
