@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 import torch
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDropEvent, QTextCursor
 from PySide6.QtWidgets import QMessageBox
 
 from blitzgui.core.devices import DeviceChoice
@@ -413,3 +413,11 @@ def test_clicking_the_shape_message_selects_the_layer_to_fix(qtbot, panel):
     assert panel.selected_row() == 7 and panel.side_tabs.currentIndex() == 0
     assert "set in_features to 256" in panel.form.message("in_features")
     assert panel.form.editors["in_features"].hasFocus()
+
+
+def test_switching_the_export_style_cannot_throw_away_edited_code(qtbot, panel):
+    panel.code_edit.moveCursor(QTextCursor.MoveOperation.End)
+    panel.code_edit.insertPlainText("# my note\n")
+    assert not panel.code_style.isEnabled()  # Apply or Revert first
+    panel.revert_code_button.click()
+    assert panel.code_style.isEnabled() and "# my note" not in panel.code_edit.toPlainText()

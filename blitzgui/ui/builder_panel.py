@@ -605,6 +605,7 @@ class BuilderPanel(QWidget):
     def _code_modified(self, modified: bool) -> None:
         self.apply_code_button.setEnabled(modified)
         self.revert_code_button.setEnabled(modified)
+        self.code_style.setEnabled(not modified)  # switching would replace the learner's edits
 
     def apply_code(self) -> bool:
         """Read the code editor back into layers; False (and a message under the editor) if it cannot."""
