@@ -421,3 +421,13 @@ def test_switching_the_export_style_cannot_throw_away_edited_code(qtbot, panel):
     assert not panel.code_style.isEnabled()  # Apply or Revert first
     panel.revert_code_button.click()
     assert panel.code_style.isEnabled() and "# my note" not in panel.code_edit.toPlainText()
+
+
+def test_an_edit_typed_back_to_the_saved_value_leaves_nothing_to_save_or_undo(qtbot, panel):
+    select(panel, 0)
+    panel.form.editors["bias"].click()
+    panel.form.editors["bias"].click()
+    type_into(qtbot, panel.form.editors["out_channels"], "8")
+    type_into(qtbot, panel.form.editors["out_channels"], "6")
+    assert panel.spec == preset("cifar_net")
+    assert not panel.has_unsaved_changes() and not panel.undo_action.isEnabled()

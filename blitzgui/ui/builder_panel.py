@@ -78,6 +78,7 @@ class SpecCommand(QUndoCommand):
         if not isinstance(other, SpecCommand) or other.merge_key != self.merge_key:
             return False
         self.after, self.select_after = other.after, other.select_after
+        self.setObsolete(self.after == self.before)  # typed back to where it was: the stack drops the step
         return True
 
     def redo(self) -> None:
