@@ -201,6 +201,40 @@ def test_blitz_net_collapse_search_and_export(shown, qtbot, tmp_path):
     assert panel.graph is not None  # still showing the graph
 
 
+def test_right_click_opens_a_module_and_closes_an_opened_one(shown, qtbot):
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication
+
+    window, panel = shown
+    run_and_draw(qtbot, window, panel, NET)
+    with qtbot.waitSignal(panel.view_updated):
+        panel.collapse_check.setChecked(True)
+    # The menu's exec() would block the test: take the box from the view's signal, the menu from the panel.
+    panel.view.box_menu_requested.disconnect(panel._show_box_menu)
+
+    def right_click(item):
+        panel.view.centerOn(item)
+        pos = panel.view.mapFromScene(item.sceneBoundingRect().center())
+        event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, panel.view.viewport().mapToGlobal(pos))
+        with qtbot.waitSignal(panel.view.box_menu_requested) as blocker:
+            QApplication.sendEvent(panel.view.viewport(), event)
+        return {action.text(): action for action in panel.box_menu(blocker.args[0]).actions()}
+
+    actions = right_click(box_by_text(panel, "net.fc1"))
+    assert list(actions) == ["Open net.fc1"]
+    with qtbot.waitSignal(panel.view_updated):
+        actions["Open net.fc1"].trigger()
+    assert len(panel.view.boxes) == 10
+    assert panel.status_label.text().endswith("Right-click a box of an opened module to close it.")
+    actions = right_click(box_by_text(panel, "AccumulateGrad", "net.fc1.weight"))
+    assert list(actions) == ["Close net.fc1"]
+    with qtbot.waitSignal(panel.view_updated):
+        actions["Close net.fc1"].trigger()
+    assert len(panel.view.boxes) == 6 and box_by_text(panel, "net.fc1")
+    assert panel.status_label.text().endswith("Double-click a module to open it.")
+    assert right_click(box_by_text(panel, "MseLossBackward0")) == {}  # nothing to open or close: no menu
+
+
 def test_a_20000_node_graph_never_freezes_the_window(shown, qtbot):
     window, panel = shown
     window.execute("x = torch.ones(1, requires_grad=True)")

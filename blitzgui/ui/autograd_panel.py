@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QPoint, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -196,6 +196,7 @@ class AutogradPanel(QWidget):
         self.view = AutogradView()
         self.view.box_clicked.connect(self._show_details)
         self.view.box_double_clicked.connect(self.open_module)
+        self.view.box_menu_requested.connect(self._show_box_menu)
         self.view.drawn.connect(self._drawn)
         self.details = QTextBrowser()
         self.details.setPlaceholderText(self.tr("Click a node for its details"))
@@ -360,6 +361,35 @@ class AutogradPanel(QWidget):
             self._expanded.add(module)
             self._relayout()
 
+    def opened_around(self, box: int) -> list[str]:
+        """The opened modules a box lies in, innermost first."""
+        projection = self.view.projection
+        if projection is None or self.graph is None:
+            return []
+        path = projection.module_of(box) or self.graph.nodes[projection.members[box][0]].module or ""
+        return sorted((m for m in self._expanded if path == m or path.startswith(m + ".")), key=len, reverse=True)
+
+    def close_module(self, module: str) -> None:
+        """Close an opened module (and what was opened inside it): one box again."""
+        self._expanded = {m for m in self._expanded if m != module and not m.startswith(module + ".")}
+        self._relayout()
+
+    def box_menu(self, box: int) -> QMenu:
+        """The right-click menu of a box: open it when it is a module, close the modules it was opened from."""
+        menu = QMenu(self)
+        module = self.view.projection.module_of(box) if self.view.projection else None
+        if module is not None:
+            menu.addAction(self.tr("Open {}").format(module), lambda: self.open_module(box))
+        for opened in self.opened_around(box):
+            menu.addAction(self.tr("Close {}").format(opened), lambda m=opened: self.close_module(m))
+        return menu
+
+    def _show_box_menu(self, box: int, where: QPoint) -> None:
+        menu = self.box_menu(box)
+        if menu.actions():
+            menu.exec(where)
+        menu.deleteLater()
+
     def _depth_changed(self, _depth: int) -> None:
         if self.collapse_check.isChecked():
             self._relayout()
@@ -411,6 +441,8 @@ class AutogradPanel(QWidget):
                 len(projection.members))
         if self.mode in (COLLAPSED, AUTO_COLLAPSED):
             text += " " + self.tr("Double-click a module to open it.")
+            if self._expanded:
+                text += " " + self.tr("Right-click a box of an opened module to close it.")
         elif self.mode == TRUNCATED:
             text += " " + self.tr("Too large to draw in full: showing the {} nodes nearest the root ({} hidden).").format(
                 len(projection.members), projection.hidden)

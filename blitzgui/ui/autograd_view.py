@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from PySide6.QtCore import QBuffer, QCoreApplication, QByteArray, QElapsedTimer, QIODevice, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QBuffer, QCoreApplication, QByteArray, QElapsedTimer, QIODevice, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -114,6 +114,7 @@ class AutogradView(QGraphicsView):
 
     box_clicked = Signal(int)
     box_double_clicked = Signal(int)
+    box_menu_requested = Signal(int, QPoint)  # a right-click on a box: its index, where (global)
     drawn = Signal()
 
     def __init__(self, parent: QWidget | None = None):
@@ -253,6 +254,13 @@ class AutogradView(QGraphicsView):
             self.box_double_clicked.emit(item.box)
         else:
             super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event) -> None:
+        item = self.itemAt(event.pos())
+        if isinstance(item, NodeBox):
+            self.box_menu_requested.emit(item.box, event.globalPos())
+        else:
+            super().contextMenuEvent(event)
 
     # -- zoom and pan ------------------------------------------------------------------------
     def fit(self) -> None:

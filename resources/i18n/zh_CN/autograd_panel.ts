@@ -168,6 +168,14 @@
         <translation>正在读取并布局 {} 的计算图…</translation>
     </message>
     <message>
+        <source>Open {}</source>
+        <translation>展开 {}</translation>
+    </message>
+    <message>
+        <source>Close {}</source>
+        <translation>收起 {}</translation>
+    </message>
+    <message>
         <source>Could not draw this graph: {}</source>
         <translation>无法绘制此图：{}</translation>
     </message>
@@ -194,6 +202,10 @@
     <message>
         <source>Double-click a module to open it.</source>
         <translation>双击模块可展开。</translation>
+    </message>
+    <message>
+        <source>Right-click a box of an opened module to close it.</source>
+        <translation>右键点击已展开模块中的框可将其收起。</translation>
     </message>
     <message>
         <source>Too large to draw in full: showing the {} nodes nearest the root ({} hidden).</source>
