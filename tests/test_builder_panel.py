@@ -431,3 +431,10 @@ def test_an_edit_typed_back_to_the_saved_value_leaves_nothing_to_save_or_undo(qt
     type_into(qtbot, panel.form.editors["out_channels"], "6")
     assert panel.spec == preset("cifar_net")
     assert not panel.has_unsaved_changes() and not panel.undo_action.isEnabled()
+
+
+def test_an_added_layer_fits_the_layer_before_it(qtbot, panel):
+    select(panel, 0)  # conv1: 6 channels out
+    panel.add_layer("BatchNorm2d")
+    assert panel.spec.layers[1].params["num_features"] == 6
+    assert wait_for_check(qtbot, panel).ok

@@ -253,3 +253,18 @@ def test_flatten_start_after_end_is_explained():
         "Flatten start_dim 3 comes after end_dim 1 (dimension 1 of the 4-D input 1×3×32×32): it merges the "
         "dimensions from start_dim to end_dim, so start_dim must not be larger."
     )
+
+
+def test_a_new_layer_takes_the_size_of_what_arrives_where_it_is_inserted():
+    from blitzgui.core.shapes import fitting_layer
+
+    spec = preset("cifar_net")  # conv1 → 6 channels, conv2 → 16 channels, flatten1 → 400, fc1 → 120
+    assert fitting_layer("BatchNorm2d", spec, 1).params["num_features"] == 6
+    assert fitting_layer("Conv2d", spec, 4).params["in_channels"] == 16
+    assert fitting_layer("Conv2d", spec, 0).params["in_channels"] == 3
+    assert fitting_layer("Linear", spec, 8).params["in_features"] == 120
+    assert fitting_layer("BatchNorm1d", spec, 8, batch=4).params["num_features"] == 120
+    assert fitting_layer("Conv2d", spec, 7) == LayerSpec.of("Conv2d")  # after the Flatten: nothing fits, defaults
+    assert fitting_layer("ReLU", spec, 3) == LayerSpec.of("ReLU")
+    broken = replace(spec, input_shape=(1, 28, 28))  # the check stops at fc1: after it nothing is known
+    assert fitting_layer("Linear", broken, 9) == LayerSpec.of("Linear")

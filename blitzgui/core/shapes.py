@@ -199,6 +199,25 @@ def infer_shapes(spec: NetworkSpec, batch: int = 1) -> ShapeReport:
     return ShapeReport(input_shape, tuple(rows))
 
 
+# The parameter of each layer type that must match the tensor arriving, and the dimension giving it.
+_INPUT_SIZE = {"Conv1d": ("in_channels", 1), "Conv2d": ("in_channels", 1), "BatchNorm1d": ("num_features", 1),
+               "BatchNorm2d": ("num_features", 1), "Linear": ("in_features", -1), "RNN": ("input_size", -1)}
+
+
+def fitting_layer(kind: str, spec: NetworkSpec, position: int, batch: int = 1) -> LayerSpec:
+    """A new layer of `kind` to insert at `position`: defaults, with its input size set to what arrives
+    there when that is known and allowed (a Conv2d after conv2 gets in_channels=16)."""
+    layer = LayerSpec.of(kind)
+    if kind not in _INPUT_SIZE:
+        return layer
+    shape = infer_shapes(NetworkSpec(spec.layers[:position], spec.input_shape, spec.name), batch).output_shape
+    if shape is None or len(shape) < 2 or (kind in BATCHED_NDIM and len(shape) != BATCHED_NDIM[kind][0]):
+        return layer
+    name, dim = _INPUT_SIZE[kind]
+    fitted = layer.with_param(name, shape[dim])
+    return layer if fitted.problems() else fitted
+
+
 # -- plain words -------------------------------------------------------------------------------
 _SPATIAL_DIMS = {"Conv1d": 1, "Conv2d": 2, "MaxPool1d": 1, "MaxPool2d": 2, "AvgPool1d": 1, "AvgPool2d": 2}
 _CHANNEL_PARAM = {"Conv1d": "in_channels", "Conv2d": "in_channels", "BatchNorm1d": "num_features",

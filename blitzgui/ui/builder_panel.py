@@ -47,7 +47,15 @@ from blitzgui.core.layers import (
     preset,
     save_spec,
 )
-from blitzgui.core.shapes import ShapeReport, describe_counts, format_shape, infer_shapes, parse_input_shape, warm_up
+from blitzgui.core.shapes import (
+    ShapeReport,
+    describe_counts,
+    fitting_layer,
+    format_shape,
+    infer_shapes,
+    parse_input_shape,
+    warm_up,
+)
 from blitzgui.ui.builder_form import ERROR_STYLE, FIELD_ERROR_STYLE, LayerForm
 from blitzgui.ui.context import AppContext
 
@@ -437,10 +445,10 @@ class BuilderPanel(QWidget):
 
     # -- editing ------------------------------------------------------------------------------
     def add_layer(self, kind: str, row: int | None = None) -> None:
-        """Insert a layer of `kind` with its defaults after `row` (default: after the selection)."""
+        """Insert a layer of `kind` after `row` (default: after the selection), sized to fit its input."""
         row = self.selected_row() if row is None else row
         layers = list(self.spec.layers)
-        layers.insert(row + 1, LayerSpec.of(kind))
+        layers.insert(row + 1, fitting_layer(kind, self.spec, row + 1, self.batch))
         self._push(self._with_layers(layers), self.tr("Add {}").format(kind), select=row + 1)
 
     def remove_selected(self) -> None:
