@@ -171,13 +171,7 @@ class AutogradPanel(QWidget):
         bar.addWidget(export)
 
         legend = QHBoxLayout()
-        for kind, text in (
-            ("root", self.tr("followed tensor")),
-            ("op", self.tr("operation")),
-            ("leaf", self.tr("leaf, requires grad")),
-            ("frozen", self.tr("leaf, frozen")),
-            ("module", self.tr("module (collapsed)")),
-        ):
+        for kind, text in [*self._kind_names.items(), ("module", self.tr("module (collapsed)"))]:
             chip = QLabel(text)
             chip.setStyleSheet(f"background: {KIND_COLOURS[kind]}; border: 1px solid #777; padding: 1px 6px;")
             legend.addWidget(chip)
