@@ -26,7 +26,8 @@ def test_click_train_and_see_the_evaluation(qtbot, make_window, data_dir):
     qtbot.waitUntil(lambda: view.isVisible(), timeout=5_000)
     assert panel.tabs.currentWidget() is view
     assert "Test accuracy:" in view.summary.text() and "20 images" in view.summary.text()
-    assert view.confusion.rowCount() == 10 and view.confusion.horizontalHeaderItem(0).text() == "airplane"
+    assert view.confusion.rowCount() == 10 and view.confusion.verticalHeaderItem(0).text() == "0 airplane"
+    assert view.confusion.horizontalHeaderItem(0).toolTip() == "airplane"
     assert view.gallery.count() == 20
     assert "CPU" in panel.device_label.text()
     assert (panel.run.path / "metrics.json").is_file() and (panel.run.path / "model.pth").is_file()

@@ -46,9 +46,12 @@ class EvaluationView(QWidget):
         self.summary = QLabel(self.tr("Train a model to see how it does on the test images."))
         self.summary.setWordWrap(True)
 
+        # Horizontal bars: the class names sit on the left axis at full length (under vertical
+        # bars, neighbouring names such as "diamond" and "triangle" ran into each other).
         self.bars = pg.PlotWidget(background="w")
-        self.bars.setLabel("left", self.tr("accuracy (%)"))
-        self.bars.setYRange(0, 100)
+        self.bars.setLabel("bottom", self.tr("accuracy (%)"))
+        self.bars.setXRange(0, 100, padding=0.02)
+        self.bars.getPlotItem().invertY(True)  # the first class on top, as in the matrix
         self.bars.setMouseEnabled(x=False, y=False)
         self.bars.setTitle(self.tr("Accuracy per class"))
 
@@ -56,11 +59,17 @@ class EvaluationView(QWidget):
         self.confusion.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.confusion.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.confusion.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Ten columns of up to four digits in a narrow pane: a smaller font and narrow sections.
+        font = self.confusion.font()
+        font.setPointSizeF(font.pointSizeF() * 0.85)
+        self.confusion.setFont(font)
         self.confusion.setToolTip(self.tr("Rows: true class. Columns: predicted class."))
         confusion_box = QWidget()
         confusion_layout = QVBoxLayout(confusion_box)
         confusion_layout.setContentsMargins(0, 0, 0, 0)
-        confusion_layout.addWidget(QLabel(self.tr("Confusion matrix (rows: truth, columns: prediction)")))
+        confusion_title = QLabel(self.tr("Confusion matrix (rows: truth, columns: prediction, numbered as the rows)"))
+        confusion_title.setWordWrap(True)
+        confusion_layout.addWidget(confusion_title)
         confusion_layout.addWidget(self.confusion)
 
         self.mistakes_only = QCheckBox(self.tr("Only mistakes"))
@@ -69,14 +78,15 @@ class EvaluationView(QWidget):
         self.gallery.setViewMode(QListView.ViewMode.IconMode)
         self.gallery.setIconSize(QSize(32 * ICON_SCALE, 32 * ICON_SCALE))
         self.gallery.setResizeMode(QListView.ResizeMode.Adjust)
-        self.gallery.setGridSize(QSize(32 * ICON_SCALE + 40, 32 * ICON_SCALE + 44))
+        self.gallery.setGridSize(QSize(32 * ICON_SCALE + 60, 32 * ICON_SCALE + 44))  # "→ triangle 100 %" fits
         self.gallery.setMovement(QListView.Movement.Static)
         gallery_box = QWidget()
         gallery_layout = QVBoxLayout(gallery_box)
         gallery_layout.setContentsMargins(0, 0, 0, 0)
         header = QHBoxLayout()
-        header.addWidget(QLabel(self.tr("Predictions (truth → prediction, probability)")))
-        header.addStretch()
+        gallery_title = QLabel(self.tr("Predictions (truth → prediction, probability)"))
+        gallery_title.setWordWrap(True)
+        header.addWidget(gallery_title, 1)
         header.addWidget(self.mistakes_only)
         gallery_layout.addLayout(header)
         gallery_layout.addWidget(self.gallery)
@@ -84,10 +94,13 @@ class EvaluationView(QWidget):
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(self.bars)
         left.addWidget(confusion_box)
+        left.setSizes([280, 360])  # the matrix's ten rows need more room than the bars
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(gallery_box)
-        split.setSizes([520, 480])
+        split.setSizes([600, 400])
+        split.setStretchFactor(0, 3)  # the matrix needs the room more than the gallery
+        split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
@@ -111,18 +124,26 @@ class EvaluationView(QWidget):
     def _fill_bars(self) -> None:
         self.bars.clear()
         per_class = np.nan_to_num(np.array(list(self.evaluation.per_class.values()), dtype=float)) * 100
-        x = np.arange(len(per_class))
-        self.bars.addItem(pg.BarGraphItem(x=x, height=per_class, width=0.7, brush=(70, 130, 200)))
-        self.bars.getAxis("bottom").setTicks([list(zip(x.tolist(), self.evaluation.classes))])
-        self.bars.setXRange(-0.6, len(per_class) - 0.4)
+        y = np.arange(len(per_class))
+        self.bars.addItem(pg.BarGraphItem(x0=0, y=y, width=per_class, height=0.7, brush=(70, 130, 200)))
+        self.bars.getAxis("left").setTicks([list(zip(y.tolist(), self.evaluation.classes))])
+        self.bars.setYRange(-0.6, len(per_class) - 0.4, padding=0)
 
     def _fill_confusion(self) -> None:
         matrix = self.evaluation.confusion
         classes = self.evaluation.classes
         self.confusion.setRowCount(len(classes))
         self.confusion.setColumnCount(len(classes))
-        self.confusion.setHorizontalHeaderLabels(classes)
-        self.confusion.setVerticalHeaderLabels(classes)
+        # Ten names do not fit over narrow columns: columns are numbered, each row says its number.
+        self.confusion.setVerticalHeaderLabels([f"{index} {name}" for index, name in enumerate(classes)])
+        for index, name in enumerate(classes):
+            header = QTableWidgetItem(str(index))
+            header.setToolTip(name)
+            self.confusion.setHorizontalHeaderItem(index, header)
+        # Columns stretch, but never below the widest count: a narrow pane scrolls instead of eliding.
+        digits = len(str(int(matrix.max()))) if matrix.size else 1
+        self.confusion.horizontalHeader().setMinimumSectionSize(
+            self.confusion.fontMetrics().horizontalAdvance("0" * digits) + 8)
         row_totals = np.maximum(matrix.sum(axis=1, keepdims=True), 1)
         for row in range(len(classes)):
             for col in range(len(classes)):

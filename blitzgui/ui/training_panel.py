@@ -277,6 +277,7 @@ class TrainingPanel(QWidget):
             lambda: self.dataset.setCurrentIndex(self.dataset.findData("builtin")))
         self.data_status = QLabel()
         self.data_status.setWordWrap(True)
+        self.data_status.setVisible(False)
         self.browser = DatasetBrowser()
         self.data_tab = QWidget()
         layout = QVBoxLayout(self.data_tab)
@@ -620,7 +621,7 @@ class TrainingPanel(QWidget):
             source = self.dataset_source()
         except ConfigError as error:
             self.browser.set_dataset(None)
-            self.data_status.setText(str(error))
+            self._data_note(str(error))
             self._preview_source = None
             return
         if source == self._preview_source:
@@ -628,15 +629,19 @@ class TrainingPanel(QWidget):
         self._preview_source = source
         if self._cifar10_missing():
             self.browser.set_dataset(None)
-            self.data_status.setText(self.tr("Download CIFAR-10 to see its images, or choose the built-in dataset."))
+            self._data_note(self.tr("Download CIFAR-10 to see its images, or choose the built-in dataset."))
             return
-        self.data_status.setText(self.tr("Loading the dataset…"))
+        self._data_note(self.tr("Loading the dataset…"))
         self._stop_preview.clear()
         self.preview_worker = GeneratorWorker(lambda: self._preview_job(source))
         self.preview_worker.yielded.connect(self._show_preview)
-        self.preview_worker.failed.connect(self.data_status.setText)
+        self.preview_worker.failed.connect(self._data_note)
         self.preview_worker.done.connect(self._preview_done)
         self.preview_worker.start()
+
+    def _data_note(self, text: str) -> None:
+        self.data_status.setText(text)
+        self.data_status.setVisible(bool(text))  # no empty band above the samples
 
     def _preview_job(self, source: str):
         from blitzgui.core.data import DatasetError, LoadStopped
@@ -652,10 +657,10 @@ class TrainingPanel(QWidget):
         source, data = result
         if isinstance(data, str):  # the reason it could not be loaded, naming the file
             self.browser.set_dataset(None)
-            self.data_status.setText(data)
+            self._data_note(data)
         else:
             self.browser.set_dataset(data)
-            self.data_status.setText("")
+            self._data_note("")
 
     def _preview_done(self) -> None:
         self.preview_worker = None

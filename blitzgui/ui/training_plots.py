@@ -15,6 +15,14 @@ TEST_PEN = pg.mkPen((220, 120, 20), width=2)
 CHANCE_PEN = pg.mkPen((130, 130, 130), width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
 
 
+def legend_below(plot: pg.PlotWidget, columns: int = 2) -> pg.LegendItem:
+    """A legend in its own row under the x axis: inside the plot it covered the curves."""
+    legend = pg.LegendItem(colCount=columns)
+    plot.getPlotItem().layout.addItem(legend, 4, 1)
+    plot.getPlotItem().legend = legend  # plot(name=...) adds each named curve to it
+    return legend
+
+
 def mean_window(steps_per_epoch: int) -> int:
     """The blitz's 2000 batches; a short epoch gets a window that still shows a few points."""
     return BLITZ_PRINT_EVERY if steps_per_epoch >= BLITZ_PRINT_EVERY else max(1, steps_per_epoch // 5)
@@ -29,7 +37,7 @@ class LossPlot(pg.PlotWidget):
         self.setLabel("bottom", self.tr("mini-batch"))
         self.setLabel("left", self.tr("loss"))
         # No grid here: alpha-blended grid lines cost ~20 ms per repaint in software (measured).
-        self.legend = self.addLegend(offset=(-10, 10))
+        self.legend = legend_below(self)
         # Peak downsampling and clipping keep a million points cheap to draw (PLATFORM-NOTES.md).
         self.step_curve = self.plot([], pen=STEP_PEN, name=self.tr("loss per mini-batch"))
         self.step_curve.setDownsampling(auto=True, method="peak")
@@ -115,7 +123,7 @@ class AccuracyPlot(pg.PlotWidget):
         self.setLabel("left", self.tr("accuracy (%)"))
         self.setYRange(0, 100)
         self.showGrid(x=True, y=True, alpha=0.2)
-        self.addLegend(offset=(-10, -10))
+        legend_below(self, columns=3)
         symbols = dict(symbol="o", symbolSize=7)
         self.train_curve = self.plot([], pen=TRAIN_PEN, symbolBrush=(40, 110, 200), name=self.tr("train"), **symbols)
         self.test_curve = self.plot([], pen=TEST_PEN, symbolBrush=(220, 120, 20), name=self.tr("test"), **symbols)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from blitzgui.core.runs import Run, RunStore
+from blitzgui.ui.training_plots import legend_below
 
 
 def describe(run: Run) -> str:
@@ -47,7 +48,7 @@ class RunsView(QWidget):
         self.loss_plot = pg.PlotWidget(background="w")
         self.loss_plot.setLabel("bottom", self.tr("images seen"))
         self.loss_plot.setLabel("left", self.tr("mean loss"))
-        self.loss_plot.addLegend(offset=(-10, 10))
+        legend_below(self.loss_plot)
         self.accuracy_plot = pg.PlotWidget(background="w")
         self.accuracy_plot.setLabel("bottom", self.tr("epoch"))
         self.accuracy_plot.setLabel("left", self.tr("test accuracy (%)"))

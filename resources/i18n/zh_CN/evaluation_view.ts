@@ -20,8 +20,8 @@
         <translation>行：真实类别。列：预测类别。</translation>
     </message>
     <message>
-        <source>Confusion matrix (rows: truth, columns: prediction)</source>
-        <translation>混淆矩阵（行：真实类别，列：预测类别）</translation>
+        <source>Confusion matrix (rows: truth, columns: prediction, numbered as the rows)</source>
+        <translation>混淆矩阵（行：真实类别，列：预测类别，编号与行相同）</translation>
     </message>
     <message>
         <source>Only mistakes</source>

@@ -100,7 +100,7 @@
         <translation>线程数</translation>
     </message>
     <message>
-        <source>Recipe (defaults: the blitz's)</source>
+        <source>Recipe (defaults: the blitz&apos;s)</source>
         <translation>训练配方（默认值同 60 分钟入门教程）</translation>
     </message>
     <message>
