@@ -438,3 +438,9 @@ def test_an_added_layer_fits_the_layer_before_it(qtbot, panel):
     panel.add_layer("BatchNorm2d")
     assert panel.spec.layers[1].params["num_features"] == 6
     assert wait_for_check(qtbot, panel).ok
+
+
+def test_a_narrow_window_does_not_clip_the_palette(qtbot, panel):
+    panel.resize(840, 700)
+    qtbot.wait(20)
+    assert panel.palette.viewport().width() >= panel.palette.sizeHintForColumn(0)  # BatchNorm2d in full

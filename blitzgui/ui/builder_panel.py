@@ -266,7 +266,8 @@ class BuilderPanel(QWidget):
 
     def _build_palette(self) -> None:
         self.palette = QTreeWidget()
-        self.palette.setHeaderLabel(self.tr("Palette (Enter or drag adds)"))
+        self.palette.setHeaderLabel(self.tr("Palette"))
+        self.palette.setToolTip(self.tr("Enter, double-click or drag a layer into the list to add it"))
         self.palette.setDragEnabled(True)
         self.palette.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         categories = {
@@ -283,6 +284,8 @@ class BuilderPanel(QWidget):
                     item.setData(0, Qt.ItemDataRole.UserRole, kind.name)
                     item.setToolTip(0, kind.summary)
         self.palette.expandAll()
+        # Narrow windows squeeze the palette first: keep its longest entry (BatchNorm2d) readable.
+        self.palette.setMinimumWidth(self.palette.sizeHintForColumn(0) + 2 * self.palette.frameWidth())
         self.palette.itemActivated.connect(self._palette_activated)
 
     def _build_layer_list(self) -> None:

@@ -88,8 +88,12 @@
         <translation>网络文件，以及设计在保存后是否有改动</translation>
     </message>
     <message>
-        <source>Palette (Enter or drag adds)</source>
-        <translation>层库（回车或拖动添加）</translation>
+        <source>Palette</source>
+        <translation>层库</translation>
+    </message>
+    <message>
+        <source>Enter, double-click or drag a layer into the list to add it</source>
+        <translation>按回车、双击或把层拖到列表中即可添加</translation>
     </message>
     <message>
         <source>Convolution</source>
