@@ -235,6 +235,19 @@ def test_right_click_opens_a_module_and_closes_an_opened_one(shown, qtbot):
     assert right_click(box_by_text(panel, "MseLossBackward0")) == {}  # nothing to open or close: no menu
 
 
+def test_png_of_a_huge_scene_stays_within_the_pixel_budget(shown, qtbot):
+    from blitzgui.ui.autograd_view import MAX_EXPORT_PIXELS
+
+    window, panel = shown
+    run_and_draw(qtbot, window, panel, BLITZ)
+    scene = panel.view.scene()
+    scene.addRect(0, 0, 44_000, 35_000)  # the size of the 20,000-node chain's truncated view
+    scene.setSceneRect(scene.itemsBoundingRect())
+    image = QImage.fromData(panel.view.render_png())
+    assert 0 < image.width() * image.height() <= MAX_EXPORT_PIXELS
+    assert image.width() / image.height() == pytest.approx(44_000 / 35_000, rel=0.02)
+
+
 def test_a_20000_node_graph_never_freezes_the_window(shown, qtbot):
     window, panel = shown
     window.execute("x = torch.ones(1, requires_grad=True)")

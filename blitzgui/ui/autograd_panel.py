@@ -15,6 +15,7 @@ import torch
 from PySide6.QtCore import QObject, QPoint, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -544,6 +545,7 @@ class AutogradPanel(QWidget):
         if self.graph is None:
             self.status_label.setText(self.tr("Nothing to export: no graph is shown."))
             return False
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a PNG of a huge graph takes a second or two
         try:
             if kind == "png":
                 data = self.view.render_png()
@@ -555,6 +557,8 @@ class AutogradPanel(QWidget):
         except OSError as error:
             self.status_label.setText(self.tr("Could not export to {}: {}").format(path, error.strerror or error))
             return False
+        finally:
+            QApplication.restoreOverrideCursor()
         self.status_label.setText(self.tr("Exported {}.").format(path))
         return True
 

@@ -46,7 +46,8 @@ X_STEP, Y_STEP = 238.0, 94.0  # pixels per layout unit across, per layer down
 SLICE_MS = 15  # longest stretch the GUI thread spends adding items before it handles events
 READABLE_SCALE = 0.7  # zoomed out further, the boxes' text is too small to read
 MIN_SCALE, MAX_SCALE = 0.02, 1.5  # Fit stays in these bounds: a dot per box at worst, never blown up
-MAX_EXPORT_SIDE = 12000  # pixels: a PNG of a huge graph is scaled down to stay below this
+MAX_EXPORT_SIDE = 12000  # pixels: a PNG of a huge graph is scaled down to stay below this ...
+MAX_EXPORT_PIXELS = 16_000_000  # ... and below 64 MB of image (a 44,000 × 35,000 scene took 8 s and 460 MB)
 
 PEN_PLAIN = QPen(QColor("#555555"), 1)
 PEN_FROZEN = QPen(QColor("#777777"), 1.5, Qt.PenStyle.DashLine)
@@ -296,7 +297,8 @@ class AutogradView(QGraphicsView):
     # -- export ----------------------------------------------------------------------------
     def render_png(self) -> bytes:
         rect = self.scene().sceneRect()
-        scale = min(2.0, MAX_EXPORT_SIDE / max(rect.width(), rect.height(), 1))
+        scale = min(2.0, MAX_EXPORT_SIDE / max(rect.width(), rect.height(), 1),
+                    (MAX_EXPORT_PIXELS / max(rect.width() * rect.height(), 1)) ** 0.5)
         image = QImage(QSize(int(rect.width() * scale), int(rect.height() * scale)), QImage.Format.Format_ARGB32)
         image.fill(QColor("white"))
         painter = QPainter(image)
