@@ -444,3 +444,9 @@ def test_a_narrow_window_does_not_clip_the_palette(qtbot, panel):
     panel.resize(840, 700)
     qtbot.wait(20)
     assert panel.palette.viewport().width() >= panel.palette.sizeHintForColumn(0)  # BatchNorm2d in full
+
+
+def test_the_whole_toolbar_shows_in_a_900_px_window(qtbot, panel):
+    panel.resize(900, 700)
+    qtbot.wait(20)
+    assert panel.file_label.isVisible() and panel.toolbar.widgetForAction(panel.graph_action).isVisible()

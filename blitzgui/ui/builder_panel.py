@@ -223,6 +223,9 @@ class BuilderPanel(QWidget):
         for name, (title, _spec) in PRESETS.items():
             self.preset_box.addItem(titles.get(name, title), name)
         self.preset_box.activated.connect(self._preset_chosen)
+        # As wide as "Load a preset…", not as the longest title (its list still shows titles in full).
+        self.preset_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.preset_box.setMinimumContentsLength(16)
         self.toolbar.addWidget(self.preset_box)
         self.toolbar.addSeparator()
         self.open_action = self._action(self.tr("Open…"), self._open_clicked, QKeySequence.StandardKey.Open,
