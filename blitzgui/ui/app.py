@@ -75,6 +75,8 @@ def run(options: Namespace) -> int:
         window.first_painted.connect(lambda: (print(f"first paint {time.perf_counter() - _START:.3f} s"), app.quit()))
         window.show()
         return app.exec()
+    if options.screenshot is not None:
+        window.resize(1280, 820)  # the same picture whatever size the window was last left at
     window.show()
     app.processEvents()  # paint the window before the seconds spent importing torch
     window.load_panels()
