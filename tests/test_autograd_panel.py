@@ -404,3 +404,15 @@ def test_builder_show_graph_lands_here(window, qtbot):
     assert panel.graph is not None and panel.follow_combo.currentText() == panel.graph.label
     assert {item.kind for item in panel.view.boxes} >= {"root", "op", "leaf"}
     qtbot.wait(POLL_WAIT_MS)  # the poll and the tab's show event run on it without error
+
+
+def test_panel_runs_on_its_own(qtbot, tmp_path):
+    from blitzgui.ui.autograd_panel import preview
+
+    panel = preview(tmp_path)
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.status_label.text() == "out: 5 nodes, 4 edges.", timeout=10_000)  # drawn
+    assert box_by_text(panel, "MeanBackward0", "out").kind == "root"
+    assert len(panel.view.repeat_labels) == 1  # y * y
+    panel.shutdown()

@@ -600,3 +600,29 @@ class AutogradPanel(QWidget):
         self._pool.waitForDone(10_000)
         self._close_watch()
         self._unsubscribe()
+
+
+def preview(data_dir: Path) -> AutogradPanel:
+    """The panel on its own, showing the blitz's `out = (3 * (x + 2)**2).mean()` graph."""
+    from blitzgui.core.devices import resolve_device
+    from blitzgui.core.session import Session
+
+    panel = AutogradPanel(AppContext(Session(), resolve_device("auto"), data_dir))
+    x = torch.ones(2, 2, requires_grad=True)
+    y = x + 2
+    z = y * y * 3
+    panel.session.push(x=x, y=y, z=z, out=z.mean())
+    return panel
+
+
+if __name__ == "__main__":  # python -m blitzgui.ui.autograd_panel
+    import sys
+
+    from blitzgui.core.paths import default_data_dir
+
+    app = QApplication(sys.argv)
+    window = preview(default_data_dir())
+    window.resize(1280, 800)
+    window.show()
+    app.aboutToQuit.connect(window.shutdown)
+    sys.exit(app.exec())
