@@ -29,29 +29,27 @@ def test_plots_refresh_while_a_thread_appends(qtbot, fast_thread_switches):
     qtbot.addWidget(accuracy_plot)
     loss_plot.show_metrics(metrics)
     accuracy_plot.show_metrics(metrics)
-    done = threading.Event()
 
     def train():  # what the trainer does: losses every few steps, an epoch record per epoch
-        epoch = 0
-        while not done.is_set():
-            epoch += 1
+        for epoch in range(1, 1001):
             metrics.step_losses.extend(np.full(25, 2.3 / epoch))
             metrics.epochs.append(EpochRecord(epoch, 2.3, 0.1, 0.1, 0.01, 1000.0))
+            time.sleep(0.0005)  # about half a second of appends, read concurrently all along
 
     trainer = threading.Thread(target=train)
     trainer.start()
     try:
-        deadline = time.perf_counter() + 1.5
-        while time.perf_counter() < deadline:
+        while trainer.is_alive():
             loss_plot.refresh()
             accuracy_plot.show_metrics(metrics)
     finally:
-        done.set()
         trainer.join()
+    loss_plot.refresh()
+    accuracy_plot.show_metrics(metrics)
     x, y = accuracy_plot.train_curve.getData()
-    assert len(x) == len(y) > 0
+    assert len(x) == len(y) == 1000
     mean_x, mean_y = loss_plot.mean_curve.getData()
-    assert len(mean_x) == len(mean_y) > 0
+    assert len(mean_x) == len(mean_y) == 5000  # five means of five steps per 25-step epoch
 
 
 def test_accuracy_curves_are_one_consistent_snapshot():
@@ -59,3 +57,19 @@ def test_accuracy_curves_are_one_consistent_snapshot():
     metrics.epochs += [EpochRecord(1, 1.0, 0.25, 0.5, 1.0, 10.0), EpochRecord(2, 0.5, 0.75, 1.0, 1.0, 10.0)]
     epochs, train, test = metrics.accuracy_curves()
     assert epochs.tolist() == [1, 2] and train.tolist() == [25.0, 75.0] and test.tolist() == [50.0, 100.0]
+
+
+def test_a_falling_loss_moves_the_view_every_few_ticks_not_each_one(qtbot):
+    metrics = RunMetrics(classes=[str(i) for i in range(10)], steps_per_epoch=12500)
+    plot = LossPlot()
+    qtbot.addWidget(plot)
+    plot.show_metrics(metrics)
+    moves = []
+    plot.getViewBox().sigRangeChanged.connect(lambda *_: moves.append(1))
+    for tick in range(100):  # a loss falling from 2.3 towards 0.5, ten steps per timer tick
+        metrics.step_losses.extend(2.3 - 1.8 * (tick + np.linspace(0, 1, 10)) / 100)
+        plot.refresh()
+    assert len(moves) <= 30  # about 100 when it followed every new minimum
+    low, high = plot.getViewBox().viewRange()[1]
+    values = metrics.step_losses.values()
+    assert 0 <= low <= values.min() and high >= values.max()  # all of it in view, never below 0

@@ -58,7 +58,10 @@ from blitzgui.ui.training_plots import AccuracyPlot, LossPlot
 from blitzgui.ui.training_runs import RunsView
 from blitzgui.ui.workers import GeneratorWorker
 
-REPAINT_MS = 100  # plots redraw at 10 Hz from the buffers, never per step
+# Plots redraw at 5 Hz from the buffers, never per step. Each redraw is Python work holding the GIL
+# that the training thread needs: at 10 Hz the panel trained at ~0.8 of a bare loop's speed on
+# 2 cores, at 4-5 Hz at ~0.95-1.0 (benchmarks/bench_training.py P1).
+REPAINT_MS = 200
 SHUTDOWN_WAIT_S = 15.0
 
 
@@ -371,7 +374,7 @@ class TrainingPanel(QWidget):
         tensorboard = self.tensorboard.isChecked()
         self.worker = GeneratorWorker(
             lambda: training_job(load_data, module, label, spec_json, config, device.device, self.store, tensorboard),
-            droppable=(Progress,), wait_after=(Paused,), min_interval_s=0.1,  # labels at 10 Hz
+            droppable=(Progress,), wait_after=(Paused,), min_interval_s=0.2,  # labels at 5 Hz
         )
         self.worker.yielded.connect(self._on_event)
         self.worker.failed.connect(self._on_failed)
@@ -461,8 +464,6 @@ class TrainingPanel(QWidget):
             self.speed_label.setText(self.tr("Loading the dataset…"))
         elif isinstance(event, Started):
             self.trainer, self.run, self.data = event.trainer, event.run, event.data
-            if self.browser.dataset is not event.data:
-                self.browser.set_dataset(event.data)
             self.loss_plot.show_metrics(self.trainer.metrics)
             self.accuracy_plot.show_metrics(self.trainer.metrics)
             self.tabs.setCurrentIndex(0)

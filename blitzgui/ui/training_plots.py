@@ -70,14 +70,20 @@ class LossPlot(pg.PlotWidget):
         new = losses[max(new_from, 0):]
         new = new[np.isfinite(new)]
         y_min, y_max = self._y_range
-        if len(new):
-            y_min, y_max = min(y_min, float(new.min())), max(y_max, float(new.max()))
+        if len(new) and (new.min() < y_min or new.max() > y_max):
+            # Headroom of a fifth of the span: a falling loss moves the view every few ticks,
+            # not on each one (every move regenerates the axes and costs a second repaint).
+            finite = losses[np.isfinite(losses)]
+            low, high = float(finite.min()), float(finite.max())
+            margin = 0.2 * max(high - low, 1e-3)
+            y_min = (max(low - margin, 0.0) if low >= 0 else low - margin) if low < y_min else y_min
+            y_max = high + margin if high > y_max else y_max
         x_max = self._x_max
         if len(losses) > x_max:
             x_max = max(100.0, 1.5 * len(losses))  # room to grow before the view moves again
         if (x_max, (y_min, y_max)) != (self._x_max, self._y_range) and y_min <= y_max:
             self._x_max, self._y_range = x_max, (y_min, y_max)
-            self.setRange(xRange=(0, x_max), yRange=(y_min, y_max), padding=0.02)
+            self.setRange(xRange=(0, x_max), yRange=(y_min, y_max), padding=0)
 
     def show_metrics(self, metrics: RunMetrics | None) -> None:
         self.metrics = metrics
