@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from blitzgui.core.runs import Run, RunStore
-from blitzgui.ui.training_plots import legend_below
 
 
 def describe(run: Run) -> str:
@@ -48,7 +48,6 @@ class RunsView(QWidget):
         self.loss_plot = pg.PlotWidget(background="w")
         self.loss_plot.setLabel("bottom", self.tr("images seen"))
         self.loss_plot.setLabel("left", self.tr("mean loss"))
-        legend_below(self.loss_plot)
         self.accuracy_plot = pg.PlotWidget(background="w")
         self.accuracy_plot.setLabel("bottom", self.tr("epoch"))
         self.accuracy_plot.setLabel("left", self.tr("test accuracy (%)"))
@@ -104,6 +103,12 @@ class RunsView(QWidget):
     def _redraw(self, *_args) -> None:
         self.loss_plot.clear()
         self.accuracy_plot.clear()
+        # The list is the legend: each ticked run gets a swatch of its curves' colour (a legend
+        # of long run names inside these narrow plots covered the curves).
+        self.list.blockSignals(True)
+        for i in range(self.list.count()):
+            self.list.item(i).setIcon(QIcon())
+        self.list.blockSignals(False)
         for number, i in enumerate(i for i in range(self.list.count())
                                    if self.list.item(i).checkState() == Qt.CheckState.Checked):
             item = self.list.item(i)
@@ -111,11 +116,15 @@ class RunsView(QWidget):
             if not metrics:
                 continue
             pen = pg.mkPen(pg.intColor(number, hues=8), width=2)
-            label = Run(self._path(item)).id
+            swatch = QPixmap(12, 12)
+            swatch.fill(pen.color())
+            self.list.blockSignals(True)
+            item.setIcon(QIcon(swatch))
+            self.list.blockSignals(False)
             losses = np.array([np.nan if x is None else x for x in metrics["step_loss"]], dtype=float)
             batch_size = Run(self._path(item)).info()["config"]["batch_size"]
             images, means = smoothed_loss(losses, batch_size)
-            self.loss_plot.plot(images, means, pen=pen, name=label, connect="finite",
+            self.loss_plot.plot(images, means, pen=pen, connect="finite",
                                 symbol="o" if len(means) < 30 else None, symbolSize=5, symbolBrush=pen.color())
             epochs = metrics["epochs"]
             self.accuracy_plot.plot([e["epoch"] for e in epochs], [100 * e["test_accuracy"] for e in epochs],
