@@ -234,7 +234,11 @@ def test_evaluate_the_trained_model_without_training(qtbot, panel):
     assert len(panel.trainer.metrics.step_losses) == steps_before and len(panel.store.runs()) == runs_before
     assert panel.tabs.currentWidget() is panel.evaluation_view
     assert panel.evaluation_view.confusion.rowCount() == 10
-    assert "test images right" in panel.message.text()
+    assert "test images right" in panel.message.text() and "cifar_net" in panel.message.text()
+    panel.model.setCurrentIndex(panel.model.findData("cifar_net_wide"))  # another model: not trained yet
+    assert evaluate(qtbot, panel).evaluation is not None and "cifar_net_wide" in panel.message.text()
+    panel.model.setCurrentIndex(panel.model.findData("cifar_net"))  # back: the trained weights again
+    assert (evaluate(qtbot, panel).evaluation.predictions == trained.evaluation.predictions).all()
 
 
 def test_evaluate_a_loaded_checkpoint(qtbot, panel, tmp_path):

@@ -97,7 +97,7 @@ class TrainingPanel(QWidget):
         self._stop_preview = threading.Event()
         self._preview_source: str | None = None  # what the Data tab shows (or explained it could not)
         self._extra_models: dict[str, tuple] = {}  # combo key -> (module, label, spec)
-        self._current_model: tuple | None = None  # (module, label, spec): last trained, loaded or taken
+        self._trained: dict[str, tuple] = {}  # model choice -> (module, label, spec) last trained with it
         self._evaluating: str | None = None  # the model's label while Evaluate runs
         self._build()
         self.timer = QTimer(self)
@@ -337,7 +337,7 @@ class TrainingPanel(QWidget):
 
     def _add_model_choice(self, key: str, title: str, entry: tuple) -> None:
         self._extra_models[key] = entry
-        self._current_model = entry
+        self._trained.pop(key, None)  # a new model under this choice: trained in place from here on
         index = self.model.findData(key)
         if index < 0:
             self.model.addItem(title, key)
@@ -370,7 +370,7 @@ class TrainingPanel(QWidget):
             return self._load_dataset(source, image_size, self._stop_loading.is_set)
 
         spec_json = spec_to_json(spec) if spec is not None else None
-        self._current_model = (module, label, spec)
+        self._trained[self.model.currentData()] = (module, label, spec)
         tensorboard = self.tensorboard.isChecked()
         self.worker = GeneratorWorker(
             lambda: training_job(load_data, module, label, spec_json, config, device.device, self.store, tensorboard),
@@ -394,15 +394,16 @@ class TrainingPanel(QWidget):
         self._send(STOP)
 
     def evaluate(self) -> bool:
-        """Evaluate the current model (or, before any, the selected one) on the test split, on the
-        worker thread; False (and a message) when refused."""
+        """Evaluate the chosen model (as last trained, loaded or taken from the Builder) on the test
+        split, on the worker thread; False (and a message) when refused."""
         from blitzgui.core.devices import resolve_device
 
         if self.worker is not None:
             return False
         try:
             source = self.dataset_source()
-            module, label, spec = self._current_model or self.selected_model()
+            # the chosen model with the weights it was last trained to, if it was
+            module, label, spec = self._trained.get(self.model.currentData()) or self.selected_model()
         except (ConfigError, ValueError) as error:
             self._show_message(str(error), error=True)
             return False
