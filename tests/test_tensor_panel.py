@@ -401,3 +401,18 @@ def test_slice_picker_shows_only_for_two_or_more_dimensions(window, panel):
     assert not picker.isHidden()
     panel.variables.select("v")
     assert picker.isHidden()
+
+
+def test_sorting_by_memory_orders_by_size_not_text(window, panel):
+    window.execute("small = torch.zeros(6)\nbig = torch.zeros(256)\nmid = torch.zeros(100)")  # 24 B, 1.0 KiB, 400 B
+    tree = panel.variables
+    tree.sortByColumn(7, Qt.SortOrder.AscendingOrder)
+    assert tree.headerItem().text(7) == "Memory"
+    order = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+    assert order == ["small", "mid", "big"]
+    window.execute("small = torch.zeros(1000)")  # rows move as their size changes
+    order = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+    assert order == ["mid", "big", "small"]
+    from blitzgui.ui.variable_list import Row
+
+    assert not Row(["a"]) < Row(["a"])  # rows out of any tree (being torn down) compare too

@@ -15,6 +15,17 @@ from blitzgui.core.session import Session
 from blitzgui.core.tensors import VariableSummary, format_bytes, is_listed, module_tensors, resolve, summarize
 
 CHANGED = QBrush(QColor("#fff3c4"))  # rows the last cell changed (directly or through shared memory)
+MEMORY_COLUMN = 7
+BYTES_ROLE = Qt.ItemDataRole.UserRole + 1  # the Memory column sorts by bytes, not by "1.0 KiB" as text
+
+
+class Row(QTreeWidgetItem):
+    def __lt__(self, other: QTreeWidgetItem) -> bool:
+        tree = self.treeWidget()
+        column = tree.sortColumn() if tree is not None else 0
+        if column == MEMORY_COLUMN:
+            return self.data(MEMORY_COLUMN, BYTES_ROLE) < other.data(MEMORY_COLUMN, BYTES_ROLE)
+        return self.text(column) < other.text(column)  # as Qt's own (super() would call this again)
 
 
 def row_texts(s: VariableSummary) -> list[str]:
@@ -90,7 +101,7 @@ class VariableList(QTreeWidget):
         self._ids[name] = id(value)
         item = self.items.get(name)
         if item is None:
-            item = QTreeWidgetItem()
+            item = Row()
             item.setData(0, Qt.ItemDataRole.UserRole, name)
             font = QFont(item.font(0))
             font.setBold(True)
@@ -100,6 +111,7 @@ class VariableList(QTreeWidget):
         for column, text in enumerate(row_texts(summary)):
             item.setText(column, text)
             item.setBackground(column, CHANGED)
+        item.setData(MEMORY_COLUMN, BYTES_ROLE, summary.memory)
         if isinstance(value, nn.Module):
             self._fill_module_rows(item, name, value)
         item.setToolTip(0, self.tr("{name}: {kind} {shape}").format(name=name, kind=summary.kind, shape=summary.shape))
@@ -115,12 +127,14 @@ class VariableList(QTreeWidget):
             item.takeChildren()
             children = {}
             for path in tensors:
-                children[path] = QTreeWidgetItem()
+                children[path] = Row()
                 children[path].setData(0, Qt.ItemDataRole.UserRole, path)
                 item.addChild(children[path])
         for path, tensor in tensors.items():
-            for column, text in enumerate(row_texts(summarize(path, tensor))):
+            summary = summarize(path, tensor)
+            for column, text in enumerate(row_texts(summary)):
                 children[path].setText(column, text)
+            children[path].setData(MEMORY_COLUMN, BYTES_ROLE, summary.memory)
 
     def _remove_row(self, name: str) -> None:
         self._ids.pop(name, None)
