@@ -416,3 +416,9 @@ def test_sorting_by_memory_orders_by_size_not_text(window, panel):
     from blitzgui.ui.variable_list import Row
 
     assert not Row(["a"]) < Row(["a"])  # rows out of any tree (being torn down) compare too
+
+
+def test_a_module_row_is_described_in_the_chosen_language(make_window):
+    chinese = make_window("--lang", "zh_CN")
+    chinese.execute("net = nn.Linear(3, 1)")
+    assert chinese.panels["tensors"].variables.items["net"].text(2) == "Linear，4 个参数"

@@ -34,6 +34,7 @@ class VariableSummary:
     requires_grad: str  # "True"/"False", "" where it does not apply
     grad_fn: str  # the grad_fn's class name, "leaf", or ""
     memory: int  # bytes
+    parameters: int = 0  # a module's parameter count (its `shape` says it in English)
 
 
 def is_listed(name: str, value: Any) -> bool:
@@ -71,7 +72,7 @@ def summarize(name: str, value: Any) -> VariableSummary:
         count = sum(p.numel() for p in parameters)
         return VariableSummary(
             name, "Module", f"{type(value).__name__}, {count:,} params", "", ", ".join(devices),
-            str(any(p.requires_grad for p in parameters)), "", module_bytes(value),
+            str(any(p.requires_grad for p in parameters)), "", module_bytes(value), count,
         )
     raise TypeError(f"{name} is a {type(value).__name__}, not a tensor, array or module")
 

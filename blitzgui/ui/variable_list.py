@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 import torch
@@ -108,6 +109,9 @@ class VariableList(QTreeWidget):
             item.setFont(0, font)
             self.addTopLevelItem(item)
             self.items[name] = item
+        if isinstance(value, nn.Module):
+            shape = self.tr("{type}, {count} params").format(type=type(value).__name__, count=f"{summary.parameters:,}")
+            summary = dataclasses.replace(summary, shape=shape)
         for column, text in enumerate(row_texts(summary)):
             item.setText(column, text)
             item.setBackground(column, CHANGED)

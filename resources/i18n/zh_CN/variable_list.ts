@@ -36,6 +36,10 @@
         <translation>内存</translation>
     </message>
     <message>
+        <source>{type}, {count} params</source>
+        <translation>{type}，{count} 个参数</translation>
+    </message>
+    <message>
         <source>{name}: {kind} {shape}</source>
         <translation>{name}：{kind} {shape}</translation>
     </message>
