@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import platform
 import signal
 import socket
 import time
 
+import IPython
 import psutil
 import pytest
 import torch
@@ -260,3 +262,14 @@ def test_ctrl_period_explains_instead_of_pretending_to_restart(qtbot, window):
     text = console_text(window)
     assert "is not restarted" in text and "%reset -f" in text and "Restarting kernel" not in text
     assert window.execute("kept.sum()").item() == 2
+
+
+def test_banner_shows_blitzgui_and_the_versions_without_ipython_tips(window):
+    window.panels["tensors"].console.wait_started()
+    text = console_text(window)
+    banner = text[: text.index("In [1]")]
+    assert "IPython in blitzgui. torch, nn, F, np and optim are imported." in banner
+    assert f"Python {platform.python_version()}" in banner
+    assert f"IPython {IPython.__version__}" in banner
+    assert "Tip:" not in banner  # IPython picks a random tip (one asks for funding) unless told not to
+    assert "copyright" not in banner

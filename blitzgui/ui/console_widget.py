@@ -21,6 +21,7 @@ from typing import Any
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 from IPython.core.profiledir import ProfileDir
+from IPython.core.usage import default_banner_parts
 from ipykernel.inprocess.ipkernel import InProcessInteractiveShell, InProcessKernel
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -128,6 +129,11 @@ class BlitzKernelManager(QtInProcessKernelManager):
         ipython_dir.mkdir(parents=True, exist_ok=True)
         profile = ProfileDir.create_profile_dir_by_name(str(ipython_dir), "default")
         self.kernel = InProcessKernel(parent=self, session=self.session, user_ns=namespace, profile_dir=profile)
+        # The banner keeps the Python and IPython version lines; IPython's random "Tip:" lines
+        # (one of them a funding appeal) and its copyright line would bury blitzgui's own line.
+        python_line, _copyright, ipython_line = default_banner_parts
+        self.kernel.shell.banner1 = python_line + ipython_line
+        self.kernel.shell.enable_tip = False
 
 
 class ConsoleWidget(QtInProcessRichJupyterWidget):
