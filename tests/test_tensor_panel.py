@@ -422,3 +422,37 @@ def test_a_module_row_is_described_in_the_chosen_language(make_window):
     chinese = make_window("--lang", "zh_CN")
     chinese.execute("net = nn.Linear(3, 1)")
     assert chinese.panels["tensors"].variables.items["net"].text(2) == "Linear，4 个参数"
+
+
+def test_every_column_fits_a_1280_px_window(qtbot, window, panel):
+    window.resize(1280, 820)
+    window.show()
+    qtbot.waitExposed(window)
+    window.execute(
+        "x = torch.ones(2, 3, requires_grad=True)\ny = x * 2\nz = (x * 3).mean()\na = np.zeros(4)\n"
+        "net = nn.Linear(3, 1)\nimg = torch.rand(4, 3, 32, 32, dtype=torch.float64)"
+    )
+    QApplication.processEvents()
+    tree = panel.variables
+    widths = [tree.columnWidth(c) for c in range(tree.columnCount())]
+    assert sum(widths) <= tree.viewport().width(), widths  # grad_fn and Memory without scrolling sideways
+    assert tree.horizontalScrollBar().maximum() == 0
+    assert panel.inspector.width() >= 500  # the inspector keeps its room
+    assert tree.headerItem().text(5) == "requires_grad"
+    assert "requires_grad" in tree.headerItem().toolTip(5)
+    for column, text in ((2, "(4, 3, 32, 32)"), (6, "MulBackward0")):  # the long texts stay readable
+        item = tree.items["img" if column == 2 else "y"]
+        assert item.text(column) == item.toolTip(column) == text
+        assert tree.columnWidth(column) >= tree.fontMetrics().horizontalAdvance("0" * 8)
+    tree.items["net"].setExpanded(True)  # wider names still fit: Shape and grad_fn give way
+    QApplication.processEvents()
+    assert sum(tree.columnWidth(c) for c in range(tree.columnCount())) <= tree.viewport().width()
+
+
+def test_water_level_caps_the_widest_columns_first():
+    from blitzgui.ui.variable_list import water_level
+
+    assert water_level([150, 100], 300, 60) == 150  # enough room: nothing is cut
+    assert water_level([150, 100], 200, 60) == 100  # only the wider one is cut
+    assert water_level([150, 100], 160, 60) == 80  # both cut to the same width
+    assert water_level([150, 100], 50, 60) == 60  # never below the floor

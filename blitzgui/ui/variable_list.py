@@ -6,9 +6,9 @@ import dataclasses
 from collections.abc import Iterable
 
 import torch
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont
-from PySide6.QtWidgets import QApplication, QHeaderView, QMenu, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QResizeEvent
+from PySide6.QtWidgets import QApplication, QHeaderView, QMenu, QStyle, QTreeWidget, QTreeWidgetItem, QWidget
 from torch import nn
 
 from blitzgui.core import storage
@@ -16,7 +16,9 @@ from blitzgui.core.session import Session
 from blitzgui.core.tensors import VariableSummary, format_bytes, is_listed, module_tensors, resolve, summarize
 
 CHANGED = QBrush(QColor("#fff3c4"))  # rows the last cell changed (directly or through shared memory)
-MEMORY_COLUMN = 7
+SHAPE_COLUMN, REQUIRES_GRAD_COLUMN, GRAD_FN_COLUMN, MEMORY_COLUMN = 2, 5, 6, 7
+ELASTIC_COLUMNS = (SHAPE_COLUMN, GRAD_FN_COLUMN)  # long texts: elided in a narrow list, whole in the tooltip
+ELASTIC_MIN_CHARS = 8  # an elided Shape still shows "(4, 3, 3…"
 BYTES_ROLE = Qt.ItemDataRole.UserRole + 1  # the Memory column sorts by bytes, not by "1.0 KiB" as text
 
 
@@ -34,6 +36,30 @@ def row_texts(s: VariableSummary) -> list[str]:
     return [s.name, s.kind, s.shape, s.dtype, s.device, s.requires_grad, s.grad_fn, format_bytes(s.memory)]
 
 
+def water_level(widths: list[int], budget: int, floor: int) -> int:
+    """The largest cap such that the widths, each cut down to it, sum to at most `budget`;
+    never below `floor` (below that, the caller scrolls rather than shows nothing)."""
+    narrow = 0
+    for index, width in enumerate(sorted(widths)):
+        remaining = len(widths) - index
+        if width * remaining + narrow >= budget:
+            return max((budget - narrow) // remaining, floor)
+        narrow += width
+    return max(widths, default=floor)
+
+
+class CompactHeader(QHeaderView):
+    """Qt widens every section for a sort arrow (about 25 px each, 175 px over the unsorted
+    columns); only the sorted column draws one, so only it keeps that room."""
+
+    def sectionSizeFromContents(self, logical_index: int) -> QSize:
+        size = super().sectionSizeFromContents(logical_index)
+        if self.isSortIndicatorShown() and logical_index != self.sortIndicatorSection():
+            margin = self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, self)
+            size.setWidth(size.width() - size.height() - margin)  # what Qt added for the arrow
+        return size
+
+
 class VariableList(QTreeWidget):
     """One row per listed name; `refresh(names)` re-summarises only those names."""
 
@@ -47,6 +73,7 @@ class VariableList(QTreeWidget):
         self.changed_last: set[str] = set()  # names highlighted as changed by the last cell
         self.changed_now: set[str] = set()  # names the latest refresh updated
         self._ids: dict[str, int] = {}  # the object each row describes, to tell in-place changes
+        self.setHeader(CompactHeader(Qt.Orientation.Horizontal, self))
         self.setHeaderLabels([
             self.tr("Name"), self.tr("Kind"), self.tr("Shape"), self.tr("dtype"), self.tr("Device"),
             self.tr("requires_grad"), self.tr("grad_fn"), self.tr("Memory"),
@@ -57,12 +84,18 @@ class VariableList(QTreeWidget):
         # Column widths follow the contents only when rows are added: re-measuring every row
         # after each cell (ResizeToContents) cost more than the rest of the refresh.
         self.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.header().setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a narrowed "requires_grad" reads "req…grad"
+        self.headerItem().setToolTip(REQUIRES_GRAD_COLUMN, self.tr("requires_grad: whether autograd records the operations on it"))
+        self.header().sortIndicatorChanged.connect(self._fit_columns)  # the sorted column needs room for its arrow
+        self._wanted: list[int] = []  # each column's width for its whole contents and header
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
         self.itemSelectionChanged.connect(self._selection_changed)
         self.itemExpanded.connect(self._fit_columns)  # measured rows leave out collapsed children
         self._unsubscribe = session.subscribe(self.refresh)
         self.refresh(session.namespace.keys())
+        if not self._wanted:  # no rows yet: the headers alone set the widths (Qt's default is 100 px each)
+            self._fit_columns()
 
     def refresh(self, names: Iterable[str]) -> set[str]:
         """Update the rows of `names`; a name changed in place (same object) also updates the
@@ -86,9 +119,38 @@ class VariableList(QTreeWidget):
         self.changed_last |= self.changed_now
         return self.changed_now
 
-    def _fit_columns(self, *_expanded: QTreeWidgetItem) -> None:
-        for column in range(self.columnCount()):
-            self.resizeColumnToContents(column)
+    def _fit_columns(self, *_ignored: object) -> None:
+        header = self.header()
+        self._wanted = [max(self.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in range(self.columnCount())]
+        self._fit_to_width()
+
+    def _fit_to_width(self) -> None:
+        """Columns as wide as their contents. When that is wider than the list (a 1280 px window
+        leaves it ~550 px), the requires_grad header first narrows to "req…grad", then
+        Shape and grad_fn share what is left, elided, down to a few characters; only then does
+        the list scroll sideways."""
+        widths = list(self._wanted)
+        excess = sum(widths) - self.viewport().width()
+        if excess > 0:
+            header = self.header()
+            margins = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+            shortest = max(self.sizeHintForColumn(REQUIRES_GRAD_COLUMN), header.fontMetrics().horizontalAdvance("req…grad") + margins)
+            spare = max(widths[REQUIRES_GRAD_COLUMN] - shortest, 0)
+            widths[REQUIRES_GRAD_COLUMN] -= min(spare, excess)
+            excess -= min(spare, excess)
+        if excess > 0:
+            floor = self.fontMetrics().horizontalAdvance("0" * ELASTIC_MIN_CHARS)
+            elastic = [widths[c] for c in ELASTIC_COLUMNS]
+            cap = water_level(elastic, sum(elastic) - excess, floor)
+            for column in ELASTIC_COLUMNS:
+                widths[column] = min(widths[column], cap)
+        for column, width in enumerate(widths):
+            self.setColumnWidth(column, width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._wanted:
+            self._fit_to_width()
 
     def clear_highlights(self) -> None:
         for name in self.changed_last & self.items.keys():
@@ -115,6 +177,8 @@ class VariableList(QTreeWidget):
         for column, text in enumerate(row_texts(summary)):
             item.setText(column, text)
             item.setBackground(column, CHANGED)
+        for column in ELASTIC_COLUMNS:
+            item.setToolTip(column, item.text(column))
         item.setData(MEMORY_COLUMN, BYTES_ROLE, summary.memory)
         if isinstance(value, nn.Module):
             self._fill_module_rows(item, name, value)
@@ -138,6 +202,8 @@ class VariableList(QTreeWidget):
             summary = summarize(path, tensor)
             for column, text in enumerate(row_texts(summary)):
                 children[path].setText(column, text)
+            for column in ELASTIC_COLUMNS:
+                children[path].setToolTip(column, children[path].text(column))
             children[path].setData(MEMORY_COLUMN, BYTES_ROLE, summary.memory)
 
     def _remove_row(self, name: str) -> None:

@@ -36,6 +36,10 @@
         <translation>内存</translation>
     </message>
     <message>
+        <source>requires_grad: whether autograd records the operations on it</source>
+        <translation>requires_grad：autograd 是否记录对它的运算</translation>
+    </message>
+    <message>
         <source>{type}, {count} params</source>
         <translation>{type}，{count} 个参数</translation>
     </message>
