@@ -58,6 +58,7 @@ from blitzgui.core.shapes import (
 )
 from blitzgui.ui.builder_form import ERROR_STYLE, FIELD_ERROR_STYLE, LayerForm
 from blitzgui.ui.context import AppContext
+from blitzgui.ui.preset_names import preset_title
 
 DEBOUNCE_MS = 80
 MAX_GRAPH_VALUES = 100_000_000  # layer outputs Show graph may allocate: 400 MB of float32
@@ -214,14 +215,8 @@ class BuilderPanel(QWidget):
         self.toolbar = QToolBar()
         self.preset_box = QComboBox()
         self.preset_box.addItem(self.tr("Load a preset…"), None)
-        titles = {
-            "blitz_net": self.tr("Blitz part 3 Net (1×32×32, 61,706 params)"),
-            "cifar_net": self.tr("Blitz part 4 CIFAR Net (3×32×32, 62,006 params)"),
-            "cifar_net_wide": self.tr("Wider CIFAR Net (16 and 32 filters)"),
-            "cifar_net_bn": self.tr("CIFAR Net with batch norm and dropout"),
-        }
-        for name, (title, _spec) in PRESETS.items():
-            self.preset_box.addItem(titles.get(name, title), name)
+        for name in PRESETS:
+            self.preset_box.addItem(preset_title(name), name)
         self.preset_box.activated.connect(self._preset_chosen)
         # As wide as "Load a preset…", not as the longest title (its list still shows titles in full).
         self.preset_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)

@@ -54,6 +54,7 @@ from blitzgui.ui.context import AppContext
 from blitzgui.ui.dataset_browser import DatasetBrowser
 from blitzgui.ui.dataset_download import DatasetDownloadWidget
 from blitzgui.ui.evaluation_view import EvaluationView
+from blitzgui.ui.preset_names import preset_title
 from blitzgui.ui.training_plots import AccuracyPlot, LossPlot
 from blitzgui.ui.training_runs import RunsView
 from blitzgui.ui.workers import GeneratorWorker
@@ -133,9 +134,9 @@ class TrainingPanel(QWidget):
         self.model = QComboBox()
         from blitzgui.core.layers import PRESETS
 
-        for name, (title, spec) in PRESETS.items():
+        for name, (_title, spec) in PRESETS.items():
             if spec.input_shape[0] == 3:  # the part-3 Net takes 1-channel images, not these datasets
-                self.model.addItem(title, name)
+                self.model.addItem(preset_title(name), name)
         self.model.addItem(self.tr("Network file (.json)…"), "file")
         self.model_file = QLineEdit()
         self.model_file.setPlaceholderText(self.tr("a network saved by the Builder"))

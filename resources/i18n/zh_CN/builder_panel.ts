@@ -8,22 +8,6 @@
         <translation>载入预设…</translation>
     </message>
     <message>
-        <source>Blitz part 3 Net (1×32×32, 61,706 params)</source>
-        <translation>Blitz 第 3 部分的 Net（1×32×32，61,706 个参数）</translation>
-    </message>
-    <message>
-        <source>Blitz part 4 CIFAR Net (3×32×32, 62,006 params)</source>
-        <translation>Blitz 第 4 部分的 CIFAR Net（3×32×32，62,006 个参数）</translation>
-    </message>
-    <message>
-        <source>Wider CIFAR Net (16 and 32 filters)</source>
-        <translation>加宽的 CIFAR Net（16 和 32 个卷积核）</translation>
-    </message>
-    <message>
-        <source>CIFAR Net with batch norm and dropout</source>
-        <translation>带批归一化和 Dropout 的 CIFAR Net</translation>
-    </message>
-    <message>
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
@@ -132,7 +116,7 @@
         <translation>输入形状（N×C×H×W）：</translation>
     </message>
     <message>
-        <source>Batch size, then one sample's shape, e.g. 1×3×32×32 or 4, 1, 28, 28</source>
+        <source>Batch size, then one sample&apos;s shape, e.g. 1×3×32×32 or 4, 1, 28, 28</source>
         <translation>先写批大小，再写单个样本的形状，例如 1×3×32×32 或 4, 1, 28, 28</translation>
     </message>
     <message>
@@ -160,7 +144,7 @@
         <translation>添加</translation>
     </message>
     <message>
-        <source>Add the palette's selected layer after the selected layer (Insert)</source>
+        <source>Add the palette&apos;s selected layer after the selected layer (Insert)</source>
         <translation>在所选层之后添加层库中选中的层（Insert）</translation>
     </message>
     <message>
