@@ -1,7 +1,7 @@
 """Training panel: part 4 of the blitz in one click, with everything visible while it runs.
 
 The form builds a TrainConfig; Start hands a core `training_job` to a GeneratorWorker thread.
-The loop never touches a widget: the plots read the run's growing buffers on a 10 Hz timer, and
+The loop never touches a widget: the plots read the run's growing buffers on a 5 Hz timer, and
 the few events that change labels arrive as (thinned) signals.
 """
 
@@ -91,7 +91,8 @@ class TrainingPanel(QWidget):
         self.run = None
         self.data = None
         self.paused = False
-        self.last_progress: Progress | None = None
+        self.last_progress: Progress | None = None  # the latest from the trainer
+        self._shown_progress: Progress | None = None  # the one the labels show
         self._datasets: dict[tuple, object] = {}  # loaded once per source, reused by later runs
         self._stop_loading = threading.Event()  # ends a dataset load early (Stop, closing the window)
         self.preview_worker: GeneratorWorker | None = None  # loads the Data tab's dataset
@@ -476,14 +477,18 @@ class TrainingPanel(QWidget):
             if self.paused != isinstance(event, Paused):
                 self.paused = isinstance(event, Paused)
                 self._set_running(True)
-            self._show_progress(progress)
+            self.last_progress = progress
+            if self.paused:  # training waits for the user: show where it stands at once
+                self._show_progress(progress)
+            # While running, the labels follow on the repaint tick with the plot: one GUI wake-up
+            # and one repaint pass for both, instead of two on unrelated clocks.
         elif isinstance(event, EpochEnd):
             self.accuracy_plot.show_metrics(self.trainer.metrics)
         elif isinstance(event, Finished):
             self._finished(event)
 
     def _show_progress(self, p: Progress) -> None:
-        self.last_progress = p
+        self._shown_progress = p
         self.progress.setMaximum(p.steps_per_epoch)
         self.progress.setValue(p.step)
         state = self.tr("Paused") if self.paused else self.tr("{:,.0f} images/s").format(p.images_per_s)
@@ -493,7 +498,7 @@ class TrainingPanel(QWidget):
                 loss=p.loss, eta=format_duration(p.eta_s),
             )
         )
-        self._fit_labels()
+        self._fit_labels(self.speed_label)
 
     def _finished(self, event: Finished) -> None:
         self._repaint()
@@ -545,6 +550,8 @@ class TrainingPanel(QWidget):
 
     def _repaint(self) -> None:
         self.loss_plot.refresh()
+        if self.last_progress is not None and self.last_progress is not self._shown_progress:
+            self._show_progress(self.last_progress)
 
     # -- checkpoints ----------------------------------------------------------------------------
     def save_checkpoint_to(self, path: Path) -> bool:
@@ -689,9 +696,9 @@ class TrainingPanel(QWidget):
         self.message.setStyleSheet("color: #b00020;" if error else "")
         self._fit_labels()
 
-    def _fit_labels(self) -> None:
+    def _fit_labels(self, *labels: QLabel) -> None:
         # A splitter does not pass height-for-width down: reserve the wrapped labels' height here.
-        for label in (self.speed_label, self.message, self.speed_note):
+        for label in labels or (self.speed_label, self.message, self.speed_note):
             label.setMinimumHeight(label.heightForWidth(max(label.width(), 300)) if label.text() else 0)
 
     def resizeEvent(self, event) -> None:
