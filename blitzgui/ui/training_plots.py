@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from blitzgui.core.metrics import BLITZ_PRINT_EVERY, RunMetrics
@@ -23,6 +24,13 @@ def legend_below(plot: pg.PlotWidget, columns: int = 2) -> pg.LegendItem:
     return legend
 
 
+def room_for_end_labels(plot: pg.PlotWidget) -> None:
+    """The left axis centres each label on its tick, so a tick on the top edge of the view (the
+    loss view's 1.0 before training) drew half its label above the widget, cut off."""
+    half_label = QFontMetrics(plot.font()).height() // 2 + 1
+    plot.getPlotItem().layout.setContentsMargins(1, half_label, 1, 1)  # pyqtgraph's 1 px, more on top
+
+
 def mean_window(steps_per_epoch: int) -> int:
     """The blitz's 2000 batches; a short epoch gets a window that still shows a few points."""
     return BLITZ_PRINT_EVERY if steps_per_epoch >= BLITZ_PRINT_EVERY else max(1, steps_per_epoch // 5)
@@ -36,6 +44,7 @@ class LossPlot(pg.PlotWidget):
         self.setBackground("w")
         self.setLabel("bottom", self.tr("mini-batch"))
         self.setLabel("left", self.tr("loss"))
+        room_for_end_labels(self)
         # No grid here: alpha-blended grid lines cost ~20 ms per repaint in software (measured).
         self.legend = legend_below(self)
         # Peak downsampling and clipping keep a million points cheap to draw (PLATFORM-NOTES.md).
@@ -127,6 +136,7 @@ class AccuracyPlot(pg.PlotWidget):
         self.setBackground("w")
         self.setLabel("bottom", self.tr("epoch"))
         self.setLabel("left", self.tr("accuracy (%)"))
+        room_for_end_labels(self)
         self.setYRange(0, 100)
         self.showGrid(x=True, y=True, alpha=0.2)
         legend_below(self, columns=3)
