@@ -73,3 +73,29 @@ def test_a_falling_loss_moves_the_view_every_few_ticks_not_each_one(qtbot):
     low, high = plot.getViewBox().viewRange()[1]
     values = metrics.step_losses.values()
     assert 0 <= low <= values.min() and high >= values.max()  # all of it in view, never below 0
+
+
+def test_the_panel_skips_a_hidden_loss_plot_and_it_catches_up_when_shown(qtbot, qapp, data_dir):
+    from blitzgui.core.devices import resolve_device
+    from blitzgui.core.session import Session
+    from blitzgui.ui.context import AppContext
+    from blitzgui.ui.training_panel import TrainingPanel
+
+    panel = TrainingPanel(AppContext(Session(), resolve_device("cpu"), data_dir))
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    metrics = RunMetrics(classes=[str(i) for i in range(10)], steps_per_epoch=100)
+    panel.loss_plot.show_metrics(metrics)
+    metrics.step_losses.extend(np.full(10, 2.3))
+    panel._repaint()  # a timer tick with the Live tab in front: drawn
+    assert len(panel.loss_plot.step_curve.xData) == 10
+
+    panel.tabs.setCurrentWidget(panel.evaluation_view)  # the Live tab behind another
+    metrics.step_losses.extend(np.full(20, 2.2))
+    panel._repaint()
+    assert len(panel.loss_plot.step_curve.xData) == 10  # skipped while out of sight
+
+    panel.tabs.setCurrentIndex(0)  # shown again: catches up at once, without waiting for a tick
+    assert len(panel.loss_plot.step_curve.xData) == 30
+    assert panel.loss_plot.step_curve.yData[-1] == pytest.approx(2.2)

@@ -72,6 +72,12 @@ def format_duration(seconds: float) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
+def out_of_sight(widget: QWidget) -> bool:
+    """Hidden in a shown window (a window never shown, as in tests and screenshots, still draws)."""
+    window = widget.window()
+    return window.isVisible() and (window.isMinimized() or not widget.isVisible())
+
+
 def device_kind(device: str) -> str:
     return "cpu" if device == "cpu" else "gpu"
 
@@ -501,7 +507,7 @@ class TrainingPanel(QWidget):
         self._fit_labels(self.speed_label)
 
     def _finished(self, event: Finished) -> None:
-        self._repaint()
+        self.loss_plot.refresh()  # the whole curve, seen or not
         if self.trainer is not None:
             self.accuracy_plot.show_metrics(self.trainer.metrics)
         texts = {
@@ -549,8 +555,11 @@ class TrainingPanel(QWidget):
         self._set_running(False)
 
     def _repaint(self) -> None:
-        self.loss_plot.refresh()
-        if self.last_progress is not None and self.last_progress is not self._shown_progress:
+        # What nobody can see (another tab or panel in front, window minimized) is not redrawn:
+        # each redraw holds the GIL the training thread needs. The plot catches up when shown.
+        if not out_of_sight(self.loss_plot):
+            self.loss_plot.refresh()
+        if self.last_progress is not self._shown_progress and not out_of_sight(self.speed_label):
             self._show_progress(self.last_progress)
 
     # -- checkpoints ----------------------------------------------------------------------------

@@ -94,6 +94,10 @@ class LossPlot(pg.PlotWidget):
             self._x_max, self._y_range = x_max, (y_min, y_max)
             self.setRange(xRange=(0, x_max), yRange=(y_min, y_max), padding=0)
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.refresh()  # catch up with what was appended while hidden (the panel skips hidden plots)
+
     def show_metrics(self, metrics: RunMetrics | None) -> None:
         self.metrics = metrics
         self._shown = -1
