@@ -437,6 +437,7 @@ def test_every_column_fits_a_1280_px_window(qtbot, window, panel):
     widths = [tree.columnWidth(c) for c in range(tree.columnCount())]
     assert sum(widths) <= tree.viewport().width(), widths  # grad_fn and Memory without scrolling sideways
     assert tree.horizontalScrollBar().maximum() == 0
+    assert tree.header().stretchLastSection() and tree.header().sectionsMovable()  # as a tree's own header
     assert panel.inspector.width() >= 500  # the inspector keeps its room
     assert tree.headerItem().text(5) == "requires_grad"
     assert "requires_grad" in tree.headerItem().toolTip(5)

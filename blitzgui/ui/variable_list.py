@@ -52,6 +52,13 @@ class CompactHeader(QHeaderView):
     """Qt widens every section for a sort arrow (about 25 px each, 175 px over the unsorted
     columns); only the sorted column draws one, so only it keeps that room."""
 
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        # What QTreeView sets up on the header it makes itself.
+        self.setSectionsMovable(True)
+        self.setStretchLastSection(True)
+        self.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
     def sectionSizeFromContents(self, logical_index: int) -> QSize:
         size = super().sectionSizeFromContents(logical_index)
         if self.isSortIndicatorShown() and logical_index != self.sortIndicatorSection():
@@ -73,7 +80,7 @@ class VariableList(QTreeWidget):
         self.changed_last: set[str] = set()  # names highlighted as changed by the last cell
         self.changed_now: set[str] = set()  # names the latest refresh updated
         self._ids: dict[str, int] = {}  # the object each row describes, to tell in-place changes
-        self.setHeader(CompactHeader(Qt.Orientation.Horizontal, self))
+        self.setHeader(CompactHeader(self))
         self.setHeaderLabels([
             self.tr("Name"), self.tr("Kind"), self.tr("Shape"), self.tr("dtype"), self.tr("Device"),
             self.tr("requires_grad"), self.tr("grad_fn"), self.tr("Memory"),
