@@ -137,7 +137,7 @@ class PanelHarness:
     def train(self, busy_gui: bool = False, lateness: list[float] | None = None, live_hidden: bool = False) -> float:
         """Seconds from the first batch to the end of the epoch (evaluation excluded).
         live_hidden: the user looks at another tab while it trains (the plots are not drawn)."""
-        from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
+        from PySide6.QtCore import QEventLoop, QTimer
 
         panel = self.panel
         done = []
@@ -151,21 +151,7 @@ class PanelHarness:
             busy.start(40)
             timers.append(busy)
         if lateness is not None:
-            clock = QElapsedTimer()
-            probe = QTimer()
-            probe.setTimerType(Qt.TimerType.PreciseTimer)
-            last = [None]
-
-            def tick():
-                now = clock.nsecsElapsed() / 1e6
-                if last[0] is not None:
-                    lateness.append(max(0.0, now - last[0] - 10.0))
-                last[0] = now
-
-            probe.timeout.connect(tick)
-            clock.start()
-            probe.start(10)
-            timers.append(probe)
+            timers.append(lateness_probe(lateness))
         loop = QEventLoop()
         panel.start()
         panel.worker.done.connect(loop.quit)
@@ -186,6 +172,25 @@ class PanelHarness:
         self.panel.shutdown()
         self.panel.close()
 
+
+
+def lateness_probe(lateness: list[float], period_ms: int = 10):
+    """A started 10 ms precise timer that appends how late each tick came (ms); stop() it when done."""
+    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+
+    clock, probe, last = QElapsedTimer(), QTimer(), [None]
+    probe.setTimerType(Qt.TimerType.PreciseTimer)
+
+    def tick():
+        now = clock.nsecsElapsed() / 1e6
+        if last[0] is not None:
+            lateness.append(max(0.0, now - last[0] - period_ms))
+        last[0] = now
+
+    probe.timeout.connect(tick)
+    clock.start()
+    probe.start(period_ms)
+    return probe
 
 def _spin(seconds: float) -> None:
     end = time.perf_counter() + seconds
@@ -287,20 +292,7 @@ def run(rounds: int = 4) -> str:
                         "ratio < 0.5 means ≥ 2× faster)", p2, unit="s"))
 
     idle, training = [], []
-    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-
-    clock, probe, last = QElapsedTimer(), QTimer(), [None]
-    probe.setTimerType(Qt.TimerType.PreciseTimer)
-
-    def tick():
-        now = clock.nsecsElapsed() / 1e6
-        if last[0] is not None:
-            idle.append(max(0.0, now - last[0] - 10.0))
-        last[0] = now
-
-    probe.timeout.connect(tick)
-    clock.start()
-    probe.start(10)
+    probe = lateness_probe(idle)
     end = time.perf_counter() + 3
     while time.perf_counter() < end:
         harness.app.processEvents()

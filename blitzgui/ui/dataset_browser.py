@@ -199,7 +199,6 @@ class DatasetBrowser(QWidget):
 
 
 if __name__ == "__main__":  # the browser alone: python -m blitzgui.ui.dataset_browser [SOURCE [DATA_DIR]]
-    import sys
     from pathlib import Path
 
     from PySide6.QtWidgets import QApplication
