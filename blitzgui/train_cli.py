@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     from blitzgui.core.devices import resolve_device
     from blitzgui.core.layers import spec_to_json
     from blitzgui.core.runs import RunStore, create_run, recorded
-    from blitzgui.core.training import ConfigError, EpochEnd, Finished, Progress, TrainConfig, Trainer, seed_everything
+    from blitzgui.core.training import (ConfigError, EpochEnd, Finished, Progress, TrainConfig, Trainer, seed_everything,
+                                        use_fast_kernels)
 
     config = TrainConfig(
         optimizer=args.optimizer, lr=args.lr, momentum=args.momentum, weight_decay=args.weight_decay,
@@ -87,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         image_size = tuple(spec.input_shape[1:]) if args.dataset.startswith("folder:") else None
         data = load_dataset(args.dataset, args.data_dir, image_size=image_size)
         trainer = Trainer(model, data, config, device.device)
+        use_fast_kernels(config, device.device)  # the CLI's process trains and nothing else
     except (ConfigError, DatasetError, ValueError) as error:
         print(f"blitzgui train: error: {error}", file=sys.stderr)
         return EXIT_USAGE

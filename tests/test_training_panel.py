@@ -45,11 +45,11 @@ def test_pause_step_lr_resume_and_stop(qtbot, panel):
     panel.pause_button.click()
     qtbot.waitUntil(lambda: panel.paused, timeout=WAIT_MS)
     assert panel.pause_button.text() == "Resume" and panel.step_button.isEnabled()
-    before = len(panel.trainer.metrics.step_losses)
+    before = len(panel.metrics.step_losses)
     panel.step_button.click()
-    qtbot.waitUntil(lambda: len(panel.trainer.metrics.step_losses) == before + 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: len(panel.metrics.step_losses) == before + 1, timeout=WAIT_MS)
     time.sleep(0.2)
-    assert len(panel.trainer.metrics.step_losses) == before + 1  # exactly one batch, still paused
+    assert len(panel.metrics.step_losses) == before + 1  # exactly one batch, still paused
     panel.lr.setValue(0.005)  # sent to the running trainer
     qtbot.waitUntil(lambda: panel.last_progress.lr == pytest.approx(0.005), timeout=WAIT_MS)
     assert "Paused" in panel.speed_label.text()
@@ -59,7 +59,7 @@ def test_pause_step_lr_resume_and_stop(qtbot, panel):
     with qtbot.waitSignal(panel.training_finished, timeout=WAIT_MS) as finished:
         panel.stop_button.click()
     assert finished.args[0].status == "stopped"
-    assert panel.trainer.metrics.evaluation is not None
+    assert panel.metrics.evaluation is not None
     assert panel.last_progress.lr == pytest.approx(0.005)
     qtbot.waitUntil(lambda: panel.start_button.isEnabled(), timeout=WAIT_MS)
     assert panel.save_button.isEnabled()  # a stopped run can be saved
@@ -160,7 +160,7 @@ def test_checkpoints_save_load_and_refuse_bad_files(qtbot, panel, tmp_path):
     assert panel.load_checkpoint_from(tmp_path / "cifar_net.pth")
     assert "cifar_net.pth" in panel.model.currentText()
     module = panel.selected_model()[0]
-    assert torch.equal(module.state_dict()["conv1.weight"], panel.trainer.model.state_dict()["conv1.weight"])
+    assert torch.equal(module.state_dict()["conv1.weight"], panel.trained_module.state_dict()["conv1.weight"])
     (tmp_path / "broken.pth").write_bytes(b"\x80\x02garbage")
     assert not panel.load_checkpoint_from(tmp_path / "broken.pth")
     assert "broken.pth" in panel.message.text() and "refused" in panel.message.text()
@@ -177,7 +177,7 @@ def test_closing_the_window_mid_training_stops_the_worker_and_keeps_the_run(qtbo
     panel.epochs.setValue(500)
     with qtbot.waitSignal(panel.training_started, timeout=WAIT_MS):
         panel.start()
-    qtbot.waitUntil(lambda: len(panel.trainer.metrics.step_losses) > 10, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: len(panel.metrics.step_losses) > 10, timeout=WAIT_MS)
     worker = panel.worker
     started = time.perf_counter()
     assert window.close()
@@ -194,7 +194,7 @@ def _start_loading_the_full_builtin_set(qtbot, panel):
     assert panel.start()
     worker = panel.worker
     qtbot.wait(300)  # well into the generation
-    assert worker.is_running() and panel.trainer is None
+    assert worker.is_running() and panel.metrics is None
     return worker
 
 
@@ -226,12 +226,12 @@ def test_evaluate_the_trained_model_without_training(qtbot, panel):
     trained = train(qtbot, panel)
     qtbot.waitUntil(lambda: panel.evaluate_button.isEnabled(), timeout=WAIT_MS)
     runs_before = len(panel.store.runs())
-    steps_before = len(panel.trainer.metrics.step_losses)
+    steps_before = len(panel.metrics.step_losses)
     panel.tabs.setCurrentIndex(0)
     result = evaluate(qtbot, panel)
     # the very model just trained, unchanged: the same predictions as the run's final evaluation
     assert (result.evaluation.predictions == trained.evaluation.predictions).all()
-    assert len(panel.trainer.metrics.step_losses) == steps_before and len(panel.store.runs()) == runs_before
+    assert len(panel.metrics.step_losses) == steps_before and len(panel.store.runs()) == runs_before
     assert panel.tabs.currentWidget() is panel.evaluation_view
     assert panel.evaluation_view.confusion.rowCount() == 10
     assert "test images right" in panel.message.text() and "cifar_net" in panel.message.text()

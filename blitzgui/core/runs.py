@@ -199,9 +199,11 @@ class Loading:
 
 @dataclass
 class Started:
-    """Training is about to begin: the panel plots `trainer.metrics` and keeps `data` for display."""
+    """Training is about to begin: the panel plots `metrics` (filled as the run goes) and keeps
+    `data` for display."""
 
-    trainer: object  # Trainer
+    metrics: RunMetrics
+    config: TrainConfig
     run: Run
     data: object  # ImageDataset
     device: str
@@ -268,7 +270,7 @@ def training_job(
         yield Finished("refused", str(error))
         return
     run = store.create(config, data.name, model_label, spec_json)
-    pending = (yield Started(trainer, run, data, device)) or pending
+    pending = (yield Started(trainer.metrics, config, run, data, device)) or pending
     if pending == STOP:
         run.save_metrics(trainer.metrics, "stopped", "stopped before the first batch")
         yield Finished("stopped", "stopped before the first batch")

@@ -189,7 +189,12 @@ def evaluate(model, images, labels, normalize, classes, batch_size: int = 1000) 
 # -- building blocks ---------------------------------------------------------------------------
 def make_optimizer(config: TrainConfig, parameters) -> torch.optim.Optimizer:
     if config.optimizer == "SGD":
-        return torch.optim.SGD(parameters, lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay)
+        parameters = list(parameters)
+        options = dict(lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay)
+        # One fused kernel instead of a Python loop over the parameters: ~4 % a step at batch 4.
+        if all(p.is_floating_point() and p.device.type in ("cpu", "cuda") for p in parameters):
+            return torch.optim.SGD(parameters, fused=True, **options)
+        return torch.optim.SGD(parameters, **options)
     if config.optimizer == "RMSprop":
         return torch.optim.RMSprop(parameters, lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay)
     optimizer_class = {"Adam": torch.optim.Adam, "Adagrad": torch.optim.Adagrad}[config.optimizer]
@@ -231,6 +236,19 @@ def check_model_fits(model: nn.Module, data: ImageData, device: str) -> None:
             f"the model outputs shape {tuple(output.shape[1:])} per image, but the dataset has "
             f"{len(data.classes)} classes: the last layer needs {len(data.classes)} outputs"
         )
+
+
+SMALL_BATCH = 16  # below this, PyTorch's own convolution beats oneDNN's on the CPU
+
+
+def use_fast_kernels(config: TrainConfig, device: str) -> None:
+    """Process-wide choices, so only for a process that trains and nothing else (the training
+    child, the CLI). On the CPU at small batches oneDNN's per-call set-up outweighs its speed: the
+    blitz Net trains 1.2–1.4× faster at batch 1–4 without it, but 0.5–0.7× as fast at 16–256
+    (measured, one thread)."""
+    torch.set_num_threads(config.threads)
+    if device == "cpu":
+        torch.backends.mkldnn.enabled = config.batch_size >= SMALL_BATCH
 
 
 def seed_everything(seed: int) -> None:

@@ -1,13 +1,16 @@
 """Training panel: part 4 of the blitz in one click, with everything visible while it runs.
 
-The form builds a TrainConfig; Start hands a core `training_job` to a GeneratorWorker thread.
-The loop never touches a widget: the plots read the run's growing buffers on a 5 Hz timer, and
-the few events that change labels arrive as (thinned) signals.
+The form builds a TrainConfig; Start runs a core `training_job` in a child process
+(TrainingProcessWorker), so the GUI's Python and the trainer never wait for each other's interpreter
+lock; a model whose class only this process knows (typed into the console) trains on a thread
+(GeneratorWorker) instead. The loop never touches a widget: the plots read the run's growing
+buffers on a 5 Hz timer, and the few events that change labels arrive as (thinned) signals.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import threading
 from pathlib import Path
 
@@ -34,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from blitzgui.core.download import CIFAR10_DIRNAME
 from blitzgui.core.runs import Evaluated, Loading, RunStore, Started, evaluation_job, training_job
+from blitzgui.core.train_process import TrainedWeights, TrainRequest, can_train_in_process, warm_up
 from blitzgui.core.training import (
     OPTIMIZERS,
     PAUSE,
@@ -57,11 +61,11 @@ from blitzgui.ui.evaluation_view import EvaluationView
 from blitzgui.ui.preset_names import preset_title
 from blitzgui.ui.training_plots import AccuracyPlot, LossPlot
 from blitzgui.ui.training_runs import RunsView
-from blitzgui.ui.workers import GeneratorWorker
+from blitzgui.ui.workers import GeneratorWorker, TrainingProcessWorker
 
-# Plots redraw at 5 Hz from the buffers, never per step. Each redraw is Python work holding the GIL
-# that the training thread needs: at 10 Hz the panel trained at ~0.8 of a bare loop's speed on
-# 2 cores, at 4-5 Hz at ~0.95-1.0 (benchmarks/bench_training.py P1).
+# Plots redraw at 5 Hz from the buffers, never per step. When a model trains on a thread, each
+# redraw is Python work holding the GIL that the trainer needs: at 10 Hz such a run went at ~0.8 of
+# a bare loop's speed on 2 cores, at 5 Hz ~0.9 (benchmarks/bench_training.py).
 REPAINT_MS = 200
 SHUTDOWN_WAIT_S = 15.0
 
@@ -78,6 +82,16 @@ def out_of_sight(widget: QWidget) -> bool:
     return window.isVisible() and (window.isMinimized() or not widget.isVisible())
 
 
+def sendable_model(module) -> bytes | None:
+    """The model pickled for the training process, or None when it must train on a thread."""
+    if not can_train_in_process(module):
+        return None
+    try:
+        return pickle.dumps(module, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):  # e.g. a lambda or hook stored on it
+        return None
+
+
 def device_kind(device: str) -> str:
     return "cpu" if device == "cpu" else "gpu"
 
@@ -92,8 +106,10 @@ class TrainingPanel(QWidget):
         super().__init__(parent)
         self.context = context
         self.store = RunStore(context.data_dir)
-        self.worker: GeneratorWorker | None = None
-        self.trainer = None
+        self.worker: GeneratorWorker | TrainingProcessWorker | None = None
+        self.metrics = None  # the current or last run's RunMetrics, filled as it trains
+        self.run_config: TrainConfig | None = None  # what that run was started with
+        self.trained_module = None  # the model that run trained (it gets the weights at the end)
         self.run = None
         self.data = None
         self.paused = False
@@ -380,10 +396,18 @@ class TrainingPanel(QWidget):
         spec_json = spec_to_json(spec) if spec is not None else None
         self._trained[self.model.currentData()] = (module, label, spec)
         tensorboard = self.tensorboard.isChecked()
-        self.worker = GeneratorWorker(
-            lambda: training_job(load_data, module, label, spec_json, config, device.device, self.store, tensorboard),
-            droppable=(Progress,), wait_after=(Paused,), min_interval_s=0.2,  # labels at 5 Hz
-        )
+        model_bytes = sendable_model(module)
+        if model_bytes is not None:
+            self.worker = TrainingProcessWorker(TrainRequest(
+                source, self.context.data_dir, image_size, model_bytes, label, spec_json, config, device.device,
+                tensorboard))
+        else:  # on a thread: slower while the plots redraw, but any model works
+            self.worker = GeneratorWorker(
+                lambda: training_job(load_data, module, label, spec_json, config, device.device, self.store,
+                                     tensorboard),
+                droppable=(Progress,), wait_after=(Paused,), min_interval_s=0.2,  # labels at 5 Hz
+            )
+        self.trained_module = module
         self.worker.yielded.connect(self._on_event)
         self.worker.failed.connect(self._on_failed)
         self.worker.done.connect(self._on_done)
@@ -461,7 +485,8 @@ class TrainingPanel(QWidget):
         worker = self.worker
         if worker is not None:
             self.stop()
-            worker.wait(SHUTDOWN_WAIT_S)
+            if not worker.wait(SHUTDOWN_WAIT_S) and isinstance(worker, TrainingProcessWorker):
+                worker.terminate()
         if self.preview_worker is not None:
             self.preview_worker.wait(SHUTDOWN_WAIT_S)
 
@@ -472,9 +497,9 @@ class TrainingPanel(QWidget):
         elif isinstance(event, Loading):
             self.speed_label.setText(self.tr("Loading the dataset…"))
         elif isinstance(event, Started):
-            self.trainer, self.run, self.data = event.trainer, event.run, event.data
-            self.loss_plot.show_metrics(self.trainer.metrics)
-            self.accuracy_plot.show_metrics(self.trainer.metrics)
+            self.metrics, self.run_config, self.run, self.data = event.metrics, event.config, event.run, event.data
+            self.loss_plot.show_metrics(self.metrics)
+            self.accuracy_plot.show_metrics(self.metrics)
             self.tabs.setCurrentIndex(0)
             self.timer.start()
             self.training_started.emit()
@@ -489,7 +514,9 @@ class TrainingPanel(QWidget):
             # While running, the labels follow on the repaint tick with the plot: one GUI wake-up
             # and one repaint pass for both, instead of two on unrelated clocks.
         elif isinstance(event, EpochEnd):
-            self.accuracy_plot.show_metrics(self.trainer.metrics)
+            self.accuracy_plot.show_metrics(self.metrics)
+        elif isinstance(event, TrainedWeights):  # from the training process, just before Finished
+            self.trained_module.load_state_dict(event.state)
         elif isinstance(event, Finished):
             self._finished(event)
 
@@ -500,7 +527,7 @@ class TrainingPanel(QWidget):
         state = self.tr("Paused") if self.paused else self.tr("{:,.0f} images/s").format(p.images_per_s)
         self.speed_label.setText(
             self.tr("{state} · epoch {epoch}/{epochs} · step {step}/{steps} · loss {loss:.3f} · ETA {eta}").format(
-                state=state, epoch=p.epoch, epochs=self.trainer.config.epochs, step=p.step, steps=p.steps_per_epoch,
+                state=state, epoch=p.epoch, epochs=self.run_config.epochs, step=p.step, steps=p.steps_per_epoch,
                 loss=p.loss, eta=format_duration(p.eta_s),
             )
         )
@@ -508,8 +535,8 @@ class TrainingPanel(QWidget):
 
     def _finished(self, event: Finished) -> None:
         self.loss_plot.refresh()  # the whole curve, seen or not
-        if self.trainer is not None:
-            self.accuracy_plot.show_metrics(self.trainer.metrics)
+        if self.metrics is not None:
+            self.accuracy_plot.show_metrics(self.metrics)
         texts = {
             "completed": self.tr("Training finished."),
             "stopped": self.tr("Training stopped; the partial run is kept and can be saved."),
@@ -522,8 +549,8 @@ class TrainingPanel(QWidget):
         if event.evaluation is not None and self.data is not None:
             self.evaluation_view.show_evaluation(event.evaluation, self.data.test_images, self.data.test_labels)
             self.tabs.setCurrentWidget(self.evaluation_view)
-        if self.trainer is not None:
-            self.speed_label.setText(self.tr("Last run: {:,.0f} images/s").format(self.trainer.metrics.images_per_s))
+        if self.metrics is not None:
+            self.speed_label.setText(self.tr("Last run: {:,.0f} images/s").format(self.metrics.images_per_s))
             self._fit_labels()
         self.runs_view.refresh()
         self._update_speed_note()
@@ -566,11 +593,11 @@ class TrainingPanel(QWidget):
     def save_checkpoint_to(self, path: Path) -> bool:
         from blitzgui.core.runs import save_checkpoint
 
-        if self.trainer is None:
+        if self.metrics is None:
             self._show_message(self.tr("Train a model first; then its weights can be saved."), error=True)
             return False
         try:
-            save_checkpoint(self.trainer.model, path)
+            save_checkpoint(self.trained_module, path)
         except OSError as error:
             self._show_message(self.tr("Cannot save {}: {}").format(path, error.strerror or error), error=True)
             return False
@@ -692,7 +719,7 @@ class TrainingPanel(QWidget):
         self.pause_button.setText(self.tr("Resume") if self.paused else self.tr("Pause"))
         self.step_button.setEnabled(running and self.paused)
         self.stop_button.setEnabled(running)
-        self.save_button.setEnabled(not running and self.trainer is not None)
+        self.save_button.setEnabled(not running and self.metrics is not None)
         self.load_button.setEnabled(not running)
         self.evaluate_button.setEnabled(not running)
         for widget in (self.dataset, self.folder_box, self.model, self.model_file, self.optimizer, self.momentum,
@@ -709,6 +736,10 @@ class TrainingPanel(QWidget):
         # A splitter does not pass height-for-width down: reserve the wrapped labels' height here.
         for label in labels or (self.speed_label, self.message, self.speed_note):
             label.setMinimumHeight(label.heightForWidth(max(label.width(), 300)) if label.text() else 0)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        warm_up()  # the fork server imports torch while the user fills in the form (once per app)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -1,14 +1,16 @@
-"""A worker thread that owns a generator: its events come out as signals, commands go back in.
+"""Workers that own a generator: its events come out as signals, commands go back in.
 
 As superqt's GeneratorWorker: the generator does the work and yields; between yields the worker
 sends it the next command (or None). Frequent events are thinned to at most one per
 `min_interval_s`, so the GUI thread is never flooded; the GUI reads bulk numbers (losses) from
-shared buffers on its own timer instead.
+shared buffers on its own timer instead. TrainingProcessWorker does the same for a training job
+run in a child process.
 """
 
 from __future__ import annotations
 
 import logging
+import pickle
 import queue
 import threading
 import time
@@ -17,7 +19,10 @@ from collections.abc import Callable, Generator
 
 from PySide6.QtCore import QObject, Signal
 
+from blitzgui.core import train_process
+
 log = logging.getLogger(__name__)
+PROCESS_EXIT_WAIT_S = 5.0
 
 
 class GeneratorWorker(QObject):
@@ -86,4 +91,66 @@ class GeneratorWorker(QObject):
             self.failed.emit(f"{type(error).__name__}: {error}")
         finally:
             generator.close()
+            self.done.emit()
+
+
+class TrainingProcessWorker(QObject):
+    """GeneratorWorker's signals and commands for a training job in a child process
+    (blitzgui.core.train_process): a reader thread turns the child's messages into `yielded`
+    events, with the run's metrics mirrored on this side before each is emitted."""
+
+    yielded = Signal(object)
+    failed = Signal(str)
+    done = Signal()
+
+    def __init__(self, request: train_process.TrainRequest, parent: QObject | None = None):
+        super().__init__(parent)
+        self._request = request
+        self._mirror = train_process.MetricsMirror()
+        self._process = None
+        self._connection = None
+        self._thread = threading.Thread(target=self._read, name="blitzgui-training-reader", daemon=True)
+
+    def start(self) -> None:
+        self._process, self._connection = train_process.start(self._request)
+        self._thread.start()
+
+    def send(self, command) -> None:
+        try:
+            train_process.send(self._connection, command)
+        except (OSError, ValueError):  # the child has ended: nothing left to command
+            pass
+
+    def is_running(self) -> bool:
+        return self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def terminate(self) -> None:
+        """The last resort when a stopped child does not end in time."""
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+
+    def _read(self) -> None:
+        reported = False
+        try:
+            while True:
+                try:
+                    message = pickle.loads(self._connection.recv_bytes())
+                except (EOFError, OSError):  # the child closed its end: it has finished
+                    break
+                if isinstance(message, train_process.JobFailed):
+                    reported = True
+                    self.failed.emit(message.message)
+                elif isinstance(message, train_process.TrainedWeights):
+                    self.yielded.emit(message)
+                else:
+                    self.yielded.emit(self._mirror.apply(message))
+        finally:
+            self._process.join(PROCESS_EXIT_WAIT_S)
+            if not reported and self._process.exitcode != 0:  # killed, crashed, or out of memory
+                self.failed.emit(f"the training process ended unexpectedly (exit code {self._process.exitcode})")
+            self._connection.close()
             self.done.emit()

@@ -1,0 +1,236 @@
+"""Training in a child process, so the GUI's Python and the trainer never share one interpreter lock.
+
+On a thread beside the GUI, every repaint of the live plots held the GIL the trainer needed and the
+trainer held it against the GUI (measured, benchmarks/bench_training.py: 0.85–0.92 of a bare loop's
+speed, GUI lateness p99 20–40 ms, and half the speed while the GUI thread was busy). In a process of
+its own the job runs the same `training_job` generator; `relay()` sends its events down a pipe,
+each with the losses since the previous one, and hands it the commands (PAUSE, STEP, SetLR, STOP)
+that come up the pipe. `MetricsMirror` rebuilds the run's metrics on the GUI side.
+
+Only models made of classes that a fresh interpreter can import are sent (`can_train_in_process`):
+a `class Net` typed into the console exists in this process alone, so such a model trains on a thread.
+Messages are plain pickles of numpy arrays, tensors and dataclasses (no shared memory to clean up).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import time
+from collections import deque
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import torch.nn as nn
+
+from blitzgui.core.data import load_dataset
+from blitzgui.core.metrics import RunMetrics
+from blitzgui.core.runs import RunStore, Started, training_job
+from blitzgui.core.training import STOP, EpochEnd, Finished, Paused, Progress, TrainConfig, use_fast_kernels
+
+PROGRESS_INTERVAL_S = 0.2  # Progress goes up the pipe at most 5 times a second (the labels' rate)
+IMPORTABLE_PACKAGES = ("torch", "torchvision", "blitzgui")
+
+
+@dataclass
+class TrainRequest:
+    """Everything the child needs; the model travels as pickle bytes, made (and so checked) by the
+    sender before any process starts."""
+
+    source: str
+    data_dir: Path
+    image_size: tuple[int, int] | None
+    model_bytes: bytes
+    model_label: str
+    spec_json: str | None
+    config: TrainConfig
+    device: str
+    tensorboard: bool = False
+
+
+@dataclass
+class Update:
+    """One message up the pipe: an event and the step losses recorded since the previous message."""
+
+    event: object
+    losses: np.ndarray
+    images_per_s: float
+
+
+@dataclass
+class TrainedWeights:
+    """The model's state_dict (on the CPU) at the end of the run, just before Finished: the GUI's
+    copy of the model gets the trained weights, as a model trained on a thread would have them."""
+
+    state: dict
+
+
+@dataclass
+class JobFailed:
+    """The job raised; the message is for people (the traceback went to the child's stderr)."""
+
+    message: str
+
+
+def can_train_in_process(model: nn.Module) -> bool:
+    """True when every module class comes from a package that the child can import by name."""
+    return all(type(m).__module__.split(".")[0] in IMPORTABLE_PACKAGES for m in model.modules())
+
+
+def process_context():
+    """forkserver where there is one (Linux, macOS): the server imports torch once, then each run
+    is a fork of it (~10 ms) instead of a fresh interpreter importing torch (2–4 s). Elsewhere spawn."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def warm_up() -> None:
+    """Start the fork server now (it imports torch in the background) so Start does not wait for it."""
+    context = process_context()
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+# -- in the child ------------------------------------------------------------------------------
+class Inbox:
+    """Commands from the parent, read without blocking between steps; a closed pipe reads as STOP."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.pending: deque = deque()
+        self.closed = False
+        self.stop_seen = False
+
+    def _read_one(self) -> None:
+        try:
+            command = pickle.loads(self.connection.recv_bytes())
+        except (EOFError, OSError):  # the parent is gone: finish as if stopped, saving the run
+            self.closed, command = True, STOP
+        self.stop_seen = self.stop_seen or command == STOP
+        self.pending.append(command)
+
+    def _drain(self) -> None:
+        while not self.closed and self.connection.poll():
+            self._read_one()
+
+    def stop_requested(self) -> bool:
+        """For the dataset load: polled between chunks of work."""
+        self._drain()
+        return self.stop_seen
+
+    def next(self):
+        """The next command, or None."""
+        self._drain()
+        return self.pending.popleft() if self.pending else None
+
+    def wait(self):
+        """The next command, waiting for one (while paused)."""
+        if not self.pending:
+            if self.closed:
+                return STOP
+            self._read_one()
+        return self.pending.popleft()
+
+
+def send(connection, message) -> None:
+    connection.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def test_split_only(data):
+    """The dataset without its training images: what the GUI shows (gallery, classes) after a run."""
+    return replace(data, train_images=data.train_images[:0], train_labels=data.train_labels[:0])
+
+
+def relay(job, connection, inbox: Inbox, model: nn.Module) -> None:
+    """Drive `job` (a training_job generator): events down the pipe, commands from `inbox` back in."""
+    metrics: RunMetrics | None = None
+    sent = 0  # step losses already sent
+    last_progress = 0.0
+    command = None
+    while True:
+        try:
+            event = job.send(command)
+        except StopIteration:
+            return
+        if isinstance(event, Started):
+            metrics = event.metrics  # the child's; the parent gets an empty one to mirror into
+            event = replace(event, metrics=RunMetrics(metrics.classes, metrics.steps_per_epoch),
+                            data=test_split_only(event.data))
+        if isinstance(event, Finished) and metrics is not None:
+            send(connection, TrainedWeights({k: v.detach().cpu() for k, v in model.state_dict().items()}))
+        now = time.perf_counter()
+        if not isinstance(event, Progress) or now - last_progress >= PROGRESS_INTERVAL_S:
+            losses = metrics.step_losses.values()[sent:].copy() if metrics is not None else np.empty(0, np.float32)
+            sent += len(losses)
+            send(connection, Update(event, losses, metrics.images_per_s if metrics is not None else 0.0))
+            if isinstance(event, Progress):
+                last_progress = now
+        command = inbox.wait() if isinstance(event, Paused) else inbox.next()
+
+
+def run_training(connection, request_bytes: bytes) -> None:
+    """The child's entry point: load the data and train, reporting up `connection`."""
+    request: TrainRequest = pickle.loads(request_bytes)
+    inbox = Inbox(connection)
+    try:
+        model = pickle.loads(request.model_bytes)
+        use_fast_kernels(request.config, request.device)  # this process is ours: global settings are fine
+
+        def load_data():
+            return load_dataset(request.source, request.data_dir, image_size=request.image_size,
+                                should_stop=inbox.stop_requested)
+
+        job = training_job(load_data, model, request.model_label, request.spec_json, request.config,
+                           request.device, RunStore(request.data_dir), request.tensorboard)
+        try:
+            relay(job, connection, inbox, model)
+        finally:
+            job.close()  # stopped early: the recorder saves what there is
+    except Exception as error:  # reported to the GUI as a message; the traceback to stderr
+        import traceback
+
+        traceback.print_exc()
+        send(connection, JobFailed(f"{type(error).__name__}: {error}"))
+    finally:
+        connection.close()
+
+
+# -- in the parent -----------------------------------------------------------------------------
+def start(request: TrainRequest):
+    """Start the child; returns (process, connection)."""
+    context = process_context()
+    parent_end, child_end = context.Pipe()
+    process = context.Process(target=run_training, args=(child_end, pickle.dumps(request)),
+                              name="blitzgui-training", daemon=True)
+    process.start()
+    child_end.close()  # ours closed: when the child exits, recv() ends with EOFError
+    return process, parent_end
+
+
+class MetricsMirror:
+    """Rebuilds the child's RunMetrics from the Updates, on the parent's reader thread. Same
+    single-writer rule as on a thread: the GUI reads the buffers on its timer."""
+
+    def __init__(self):
+        self.metrics: RunMetrics | None = None
+
+    def apply(self, update: Update):
+        """Fold an Update into the metrics; returns its event for the GUI."""
+        event = update.event
+        if isinstance(event, Started):
+            self.metrics = event.metrics
+        if self.metrics is not None:
+            if len(update.losses):
+                self.metrics.step_losses.extend(update.losses)
+            self.metrics.images_per_s = update.images_per_s
+            if isinstance(event, EpochEnd):
+                self.metrics.epochs.append(event.record)
+            if isinstance(event, Finished) and event.evaluation is not None:
+                self.metrics.evaluation = event.evaluation
+        return event
