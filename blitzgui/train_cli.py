@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     from blitzgui.core.layers import spec_to_json
     from blitzgui.core.runs import RunStore, create_run, recorded
     from blitzgui.core.training import (ConfigError, EpochEnd, Finished, Progress, TrainConfig, Trainer, seed_everything,
-                                        use_fast_kernels)
+                                        prepare_process_for_training)
 
     config = TrainConfig(
         optimizer=args.optimizer, lr=args.lr, momentum=args.momentum, weight_decay=args.weight_decay,
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         image_size = tuple(spec.input_shape[1:]) if args.dataset.startswith("folder:") else None
         data = load_dataset(args.dataset, args.data_dir, image_size=image_size)
         trainer = Trainer(model, data, config, device.device)
-        use_fast_kernels(config, device.device)  # the CLI's process trains and nothing else
+        prepare_process_for_training(config, device.device)  # the CLI's process trains and nothing else
     except (ConfigError, DatasetError, ValueError) as error:
         print(f"blitzgui train: error: {error}", file=sys.stderr)
         return EXIT_USAGE

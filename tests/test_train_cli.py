@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -13,6 +14,16 @@ from blitzgui.core.layers import build_module, preset, save_spec
 from blitzgui.core.runs import load_checkpoint
 from blitzgui.train_cli import main
 from cifar_fixture import write_tiny_cifar10
+
+
+@pytest.fixture(autouse=True)
+def restore_process_settings():
+    """main() tunes its process for training (oneDNN off at small batches, gc.freeze); here that
+    process is pytest's, shared with the other tests."""
+    enabled = torch.backends.mkldnn.enabled
+    yield
+    torch.backends.mkldnn.enabled = enabled
+    gc.unfreeze()
 
 
 @pytest.fixture(scope="module")

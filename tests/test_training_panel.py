@@ -14,6 +14,7 @@ from blitzgui.core.session import Session
 from blitzgui.ui.context import AppContext
 from blitzgui.ui.i18n import install_translators
 from blitzgui.ui.training_panel import TrainingPanel
+from blitzgui.ui.workers import GeneratorWorker, TrainingProcessWorker
 from cifar_fixture import write_tiny_cifar10
 
 WAIT_MS = 60_000
@@ -136,9 +137,35 @@ class OutOfMemoryWhenTraining(nn.Module):
 def test_out_of_memory_suggests_a_smaller_batch_and_the_app_lives(qtbot, panel):
     panel.context.session.emit("train_model", OutOfMemoryWhenTraining(), "hungry")
     panel.batch_size.setValue(512)
-    finished = train(qtbot, panel)
+    with qtbot.waitSignal(panel.training_finished, timeout=WAIT_MS) as done:
+        assert panel.start()
+        assert isinstance(panel.worker, GeneratorWorker)  # a class only this process knows: on a thread
+    finished = done.args[0]
     assert finished.status == "out_of_memory" and "smaller batch size" in panel.message.text()
     qtbot.waitUntil(lambda: panel.start_button.isEnabled(), timeout=WAIT_MS)
+
+
+def test_builder_models_train_in_a_process_and_their_weights_come_back(qtbot, panel):
+    module = panel.selected_model()[0]
+    panel.context.session.emit("train_model", module, "from the builder")
+    before = {k: v.clone() for k, v in module.state_dict().items()}
+    with qtbot.waitSignal(panel.training_finished, timeout=WAIT_MS) as done:
+        assert panel.start()
+        assert isinstance(panel.worker, TrainingProcessWorker)
+    assert done.args[0].status == "completed"
+    assert panel.trained_module is module
+    assert not torch.equal(module.state_dict()["fc3.weight"], before["fc3.weight"])  # trained over there
+
+
+def test_a_training_process_that_dies_is_reported_and_the_panel_recovers(qtbot, panel):
+    panel.epochs.setValue(1000)
+    with qtbot.waitSignal(panel.training_started, timeout=WAIT_MS):
+        assert panel.start()
+    panel.worker.terminate()  # as if killed by the system
+    qtbot.waitUntil(lambda: panel.start_button.isEnabled(), timeout=WAIT_MS)
+    assert "training process ended unexpectedly" in panel.message.text() and panel.worker is None
+    panel.epochs.setValue(1)
+    assert train(qtbot, panel).status == "completed"
 
 
 def test_bad_form_values_are_refused_before_starting(qtbot, panel):

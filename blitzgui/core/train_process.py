@@ -27,7 +27,8 @@ import torch.nn as nn
 from blitzgui.core.data import load_dataset
 from blitzgui.core.metrics import RunMetrics
 from blitzgui.core.runs import RunStore, Started, training_job
-from blitzgui.core.training import STOP, EpochEnd, Finished, Paused, Progress, TrainConfig, use_fast_kernels
+from blitzgui.core.training import (STOP, EpochEnd, Finished, Paused, Progress, TrainConfig,
+                                    prepare_process_for_training)
 
 PROGRESS_INTERVAL_S = 0.2  # Progress goes up the pipe at most 5 times a second (the labels' rate)
 IMPORTABLE_PACKAGES = ("torch", "torchvision", "blitzgui")
@@ -142,7 +143,7 @@ def send(connection, message) -> None:
     connection.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def test_split_only(data):
+def without_training_images(data):
     """The dataset without its training images: what the GUI shows (gallery, classes) after a run."""
     return replace(data, train_images=data.train_images[:0], train_labels=data.train_labels[:0])
 
@@ -161,7 +162,7 @@ def relay(job, connection, inbox: Inbox, model: nn.Module) -> None:
         if isinstance(event, Started):
             metrics = event.metrics  # the child's; the parent gets an empty one to mirror into
             event = replace(event, metrics=RunMetrics(metrics.classes, metrics.steps_per_epoch),
-                            data=test_split_only(event.data))
+                            data=without_training_images(event.data))
         if isinstance(event, Finished) and metrics is not None:
             send(connection, TrainedWeights({k: v.detach().cpu() for k, v in model.state_dict().items()}))
         now = time.perf_counter()
@@ -180,7 +181,7 @@ def run_training(connection, request_bytes: bytes) -> None:
     inbox = Inbox(connection)
     try:
         model = pickle.loads(request.model_bytes)
-        use_fast_kernels(request.config, request.device)  # this process is ours: global settings are fine
+        prepare_process_for_training(request.config, request.device)  # this process only trains
 
         def load_data():
             return load_dataset(request.source, request.data_dir, image_size=request.image_size,

@@ -1,0 +1,128 @@
+"""Training in a child process: the pipe protocol, the metrics mirror, which models may go."""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import threading
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from blitzgui.core.layers import build_module, preset
+from blitzgui.core.metrics import EpochRecord, RunMetrics
+from blitzgui.core.runs import Started
+from blitzgui.core.train_process import (
+    Inbox,
+    MetricsMirror,
+    Update,
+    can_train_in_process,
+    relay,
+    send,
+    without_training_images,
+)
+from blitzgui.core.training import PAUSE, RESUME, STOP, EpochEnd, Finished, Paused, Progress, SetLR, TrainConfig
+from test_training import tiny_data
+
+
+class TypedInTheConsole(nn.Module):
+    def forward(self, x):
+        return x
+
+
+def test_models_of_importable_classes_go_to_the_process_others_stay():
+    assert can_train_in_process(build_module(preset("cifar_net")))
+    assert can_train_in_process(nn.Sequential(nn.Flatten(), nn.Linear(4, 2)))
+    assert not can_train_in_process(TypedInTheConsole())
+    assert not can_train_in_process(nn.Sequential(nn.Flatten(), TypedInTheConsole()))  # a child counts too
+
+
+def test_inbox_reads_commands_in_order_and_a_closed_pipe_as_stop():
+    ours, theirs = multiprocessing.Pipe()
+    inbox = Inbox(theirs)
+    assert inbox.next() is None and not inbox.stop_requested()
+    for command in (PAUSE, SetLR(0.5), RESUME):
+        send(ours, command)
+    assert inbox.next() == PAUSE and inbox.wait() == SetLR(0.5) and inbox.next() == RESUME
+    send(ours, STOP)
+    assert inbox.stop_requested()  # seen while loading, and still handed to the trainer after
+    assert inbox.next() == STOP
+    ours.close()
+    assert inbox.wait() == STOP and inbox.stop_requested()  # the GUI is gone: stop, saving the run
+
+
+def progress(step: int) -> Progress:
+    return Progress(1, step, 100, step, 100, 2.0, 0.001, 1000.0, 1.0)
+
+
+def fake_job(data, metrics: RunMetrics, received: list):
+    """What training_job yields, with the losses appended as a trainer would."""
+    received.append((yield Started(metrics, TrainConfig(), None, data, "cpu")))
+    metrics.step_losses.extend([2.3, 2.2])
+    received.append((yield progress(2)))
+    metrics.step_losses.extend([2.1])
+    received.append((yield progress(3)))  # within 0.2 s of the last: not sent, its loss rides along later
+    metrics.step_losses.extend([2.0])
+    metrics.images_per_s = 1000.0
+    received.append((yield Paused(progress(4))))
+    record = EpochRecord(1, 2.0, 0.3, 0.25, 1.0, 1000.0)
+    received.append((yield EpochEnd(record)))
+    received.append((yield Finished("stopped", "by request")))
+
+
+def receive(connection) -> object:
+    assert connection.poll(10), "nothing came up the pipe"
+    return pickle.loads(connection.recv_bytes())
+
+
+def test_relay_sends_events_with_their_losses_and_the_weights_and_obeys_commands():
+    data = tiny_data()
+    ours, theirs = multiprocessing.Pipe()
+    model = nn.Linear(2, 2)
+    metrics, received = RunMetrics(classes=data.classes, steps_per_epoch=100), []
+    send(ours, SetLR(0.1))  # sent before the job starts: handed over at its first yield
+    child = threading.Thread(target=relay, args=(fake_job(data, metrics, received), theirs, Inbox(theirs), model))
+    child.start()
+    messages = [receive(ours) for _ in range(3)]
+    assert isinstance(messages[-1].event, Paused)
+    time.sleep(0.3)
+    assert child.is_alive() and not ours.poll()  # paused: waits for a command
+    send(ours, RESUME)
+    child.join(10)
+    messages += [receive(ours) for _ in range(3)]
+    assert received == [SetLR(0.1), None, None, RESUME, None, None]
+    kinds = [type(m.event if isinstance(m, Update) else m).__name__ for m in messages]
+    assert kinds == ["Started", "Progress", "Paused", "EpochEnd", "TrainedWeights", "Finished"]
+    started = messages[0].event
+    assert len(started.metrics.step_losses) == 0 and len(started.data.train_labels) == 0  # no training images sent
+    assert torch.equal(started.data.test_images, data.test_images)
+    losses = np.concatenate([m.losses for m in messages if isinstance(m, Update)])
+    np.testing.assert_allclose(losses, [2.3, 2.2, 2.1, 2.0], rtol=1e-6)  # every loss, once, in order
+    weights = messages[4]
+    assert torch.equal(weights.state["weight"], model.weight)
+
+    mirror = MetricsMirror()
+    for message in messages:
+        if isinstance(message, Update):
+            mirror.apply(message)
+    np.testing.assert_allclose(mirror.metrics.step_losses.values(), [2.3, 2.2, 2.1, 2.0], rtol=1e-6)
+    assert mirror.metrics.epochs[0].test_accuracy == 0.25 and mirror.metrics.images_per_s == 1000.0
+
+
+def test_a_refused_job_sends_no_weights():
+    ours, theirs = multiprocessing.Pipe()
+
+    def refused():
+        yield Finished("refused", "the model outputs 7 classes")
+
+    relay(refused(), theirs, Inbox(theirs), nn.Linear(2, 2))
+    assert isinstance(receive(ours).event, Finished) and not ours.poll(0.1)
+
+
+def test_the_gui_gets_the_dataset_without_its_training_images():
+    data = tiny_data()
+    kept = without_training_images(data)
+    assert kept.train_images.shape[1:] == data.train_images.shape[1:] and len(kept.train_images) == 0
+    assert kept.classes == data.classes and torch.equal(kept.test_labels, data.test_labels)
