@@ -9,6 +9,7 @@ buffers on a 5 Hz timer, and the few events that change labels arrive as (thinne
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import threading
@@ -68,6 +69,7 @@ from blitzgui.ui.workers import GeneratorWorker, TrainingProcessWorker
 # a bare loop's speed on 2 cores, at 5 Hz ~0.9 (benchmarks/bench_training.py).
 REPAINT_MS = 200
 SHUTDOWN_WAIT_S = 15.0
+log = logging.getLogger(__name__)
 
 
 def format_duration(seconds: float) -> str:
@@ -396,29 +398,35 @@ class TrainingPanel(QWidget):
         spec_json = spec_to_json(spec) if spec is not None else None
         self._trained[self.model.currentData()] = (module, label, spec)
         tensorboard = self.tensorboard.isChecked()
-        model_bytes = sendable_model(module)
-        if model_bytes is not None:
-            self.worker = TrainingProcessWorker(TrainRequest(
-                source, self.context.data_dir, image_size, model_bytes, label, spec_json, config, device.device,
-                tensorboard))
-        else:  # on a thread: slower while the plots redraw, but any model works
-            self.worker = GeneratorWorker(
-                lambda: training_job(load_data, module, label, spec_json, config, device.device, self.store,
-                                     tensorboard),
-                droppable=(Progress,), wait_after=(Paused,), min_interval_s=0.2,  # labels at 5 Hz
-            )
         self.trained_module = module
-        self.worker.yielded.connect(self._on_event)
-        self.worker.failed.connect(self._on_failed)
-        self.worker.done.connect(self._on_done)
         self.device_label.setText(self.tr("Training device: {}").format(device.name))
         self._show_message(device.notice or "")
         self.speed_label.setText(self.tr("Loading the dataset…"))
         self.paused = False
         self._stop_loading.clear()
         self._set_running(True)
-        self.worker.start()
+        model_bytes = sendable_model(module)
+        if model_bytes is not None:
+            request = TrainRequest(source, self.context.data_dir, image_size, model_bytes, label, spec_json, config,
+                                   device.device, tensorboard)
+            try:
+                self._launch(TrainingProcessWorker(request))
+                return True
+            except Exception:  # e.g. a script without `if __name__ == "__main__":` cannot start processes
+                log.warning("cannot start a training process; training on a thread", exc_info=True)
+        # On a thread: slower while the plots redraw, but any model works.
+        self._launch(GeneratorWorker(
+            lambda: training_job(load_data, module, label, spec_json, config, device.device, self.store, tensorboard),
+            droppable=(Progress,), wait_after=(Paused,), min_interval_s=0.2,  # labels at 5 Hz
+        ))
         return True
+
+    def _launch(self, worker) -> None:
+        worker.yielded.connect(self._on_event)
+        worker.failed.connect(self._on_failed)
+        worker.done.connect(self._on_done)
+        self.worker = worker
+        worker.start()
 
     def stop(self) -> None:
         """Stop training, or the dataset load before it (the trainer only hears commands later)."""
@@ -739,7 +747,10 @@ class TrainingPanel(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        warm_up()  # the fork server imports torch while the user fills in the form (once per app)
+        try:
+            warm_up()  # the fork server imports torch while the user fills in the form (once per app)
+        except Exception:  # no processes here (see start()): training will use a thread
+            log.warning("cannot start the training fork server", exc_info=True)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
