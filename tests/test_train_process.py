@@ -127,3 +127,13 @@ def test_the_gui_gets_the_dataset_without_its_training_images():
     assert kept.train_images.shape[1:] == data.train_images.shape[1:] and len(kept.train_images) == 0
     assert kept.classes == data.classes and torch.equal(kept.test_labels, data.test_labels)
     assert len(pickle.dumps(kept)) < len(pickle.dumps(data)) - data.train_images.numel()  # not as a view
+
+
+def test_a_request_the_child_cannot_read_is_reported_not_swallowed(capsys):
+    from blitzgui.core.train_process import JobFailed, run_training
+
+    ours, theirs = multiprocessing.Pipe()
+    run_training(theirs, b"not a pickle")
+    failed = receive(ours)
+    assert isinstance(failed, JobFailed) and "UnpicklingError" in failed.message
+    assert "Traceback" in capsys.readouterr().err  # the details, for whoever reads the log

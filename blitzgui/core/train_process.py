@@ -14,6 +14,7 @@ Messages are plain pickles of numpy arrays, tensors and dataclasses (no shared m
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import pickle
 import time
@@ -179,9 +180,9 @@ def relay(job, connection, inbox: Inbox, model: nn.Module) -> None:
 
 def run_training(connection, request_bytes: bytes) -> None:
     """The child's entry point: load the data and train, reporting up `connection`."""
-    request: TrainRequest = pickle.loads(request_bytes)
     inbox = Inbox(connection)
     try:
+        request: TrainRequest = pickle.loads(request_bytes)
         model = pickle.loads(request.model_bytes)
         prepare_process_for_training(request.config, request.device)  # this process only trains
 
@@ -199,7 +200,8 @@ def run_training(connection, request_bytes: bytes) -> None:
         import traceback
 
         traceback.print_exc()
-        send(connection, JobFailed(f"{type(error).__name__}: {error}"))
+        with contextlib.suppress(OSError):  # the GUI may be gone: then nobody is left to tell
+            send(connection, JobFailed(f"{type(error).__name__}: {error}"))
     finally:
         connection.close()
 
