@@ -19,6 +19,7 @@ from blitzgui.core.train_process import (
     MetricsMirror,
     Update,
     can_train_in_process,
+    pickle_model,
     relay,
     send,
     without_training_images,
@@ -27,16 +28,40 @@ from blitzgui.core.training import PAUSE, RESUME, STOP, EpochEnd, Finished, Paus
 from test_training import tiny_data
 
 
-class TypedInTheConsole(nn.Module):
+class FromSomeModule(nn.Module):  # this test module: importable here, maybe not over there
     def forward(self, x):
         return x
 
 
-def test_models_of_importable_classes_go_to_the_process_others_stay():
+def test_which_models_go_to_the_process():
     assert can_train_in_process(build_module(preset("cifar_net")))
     assert can_train_in_process(nn.Sequential(nn.Flatten(), nn.Linear(4, 2)))
-    assert not can_train_in_process(TypedInTheConsole())
-    assert not can_train_in_process(nn.Sequential(nn.Flatten(), TypedInTheConsole()))  # a child counts too
+    assert can_train_in_process(typed_in_the_console()())
+    assert not can_train_in_process(FromSomeModule())
+    assert not can_train_in_process(nn.Sequential(nn.Flatten(), FromSomeModule()))  # a child counts too
+
+
+def typed_in_the_console():
+    namespace = {"__name__": "__main__", "nn": nn, "torch": torch}  # as the console's namespace
+    exec("class Net(nn.Module):\n"
+         "    def __init__(self):\n"
+         "        super().__init__()\n"
+         "        self.fc = nn.Linear(4, 2)\n"
+         "    def forward(self, x):\n"
+         "        return torch.relu(self.fc(x))\n", namespace)
+    return namespace["Net"]
+
+
+def test_a_console_class_travels_by_value_to_a_fresh_interpreter(tmp_path):
+    import subprocess
+    import sys
+
+    model = typed_in_the_console()()
+    (tmp_path / "model.pkl").write_bytes(pickle_model(model))
+    check = ("import pickle, torch; m = pickle.load(open('model.pkl', 'rb')); "
+             "print(type(m).__name__, tuple(m(torch.zeros(3, 4)).shape))")
+    result = subprocess.run([sys.executable, "-c", check], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "Net (3, 2)", result.stderr
 
 
 def test_inbox_reads_commands_in_order_and_a_closed_pipe_as_stop():

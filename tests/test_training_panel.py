@@ -157,6 +157,45 @@ def test_builder_models_train_in_a_process_and_their_weights_come_back(qtbot, pa
     assert not torch.equal(module.state_dict()["fc3.weight"], before["fc3.weight"])  # trained over there
 
 
+BLITZ_NET = """class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 6, 5)
+        self.pool = nn.MaxPool2d(2, 2)
+        self.conv2 = nn.Conv2d(6, 16, 5)
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, 10)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv1(x)))
+        x = self.pool(F.relu(self.conv2(x)))
+        x = torch.flatten(x, 1)
+        x = F.relu(self.fc1(x))
+        x = F.relu(self.fc2(x))
+        return self.fc3(x)
+"""
+
+
+def test_the_blitz_net_typed_into_the_console_trains_in_a_process_and_keeps_its_weights(
+        qtbot, make_window, data_dir):
+    write_tiny_cifar10(data_dir)
+    window = make_window()
+    window.execute(BLITZ_NET)
+    window.execute("net = Net()")
+    net = window.session.namespace["net"]
+    before = net.fc3.weight.detach().clone()
+    panel = window.show_panel("training")
+    panel.dataset.setCurrentIndex(panel.dataset.findData("cifar10"))
+    panel.epochs.setValue(1)
+    window.session.emit("train_model", net, "console Net")
+    with qtbot.waitSignal(panel.training_finished, timeout=WAIT_MS) as done:
+        assert panel.start()
+        assert isinstance(panel.worker, TrainingProcessWorker)  # its code went along (cloudpickle)
+    assert done.args[0].status == "completed"
+    assert not torch.equal(net.fc3.weight, before)  # the console's `net` now holds the trained weights
+
+
 def test_a_training_process_that_dies_is_reported_and_the_panel_recovers(qtbot, panel):
     panel.epochs.setValue(1000)
     with qtbot.waitSignal(panel.training_started, timeout=WAIT_MS):

@@ -7,9 +7,11 @@ its own the job runs the same `training_job` generator; `relay()` sends its even
 each with the losses since the previous one, and hands it the commands (PAUSE, STEP, SetLR, STOP)
 that come up the pipe. `MetricsMirror` rebuilds the run's metrics on the GUI side.
 
-Only models made of classes that a fresh interpreter can import are sent (`can_train_in_process`):
-a `class Net` typed into the console exists in this process alone, so such a model trains on a thread.
-Messages are plain pickles of numpy arrays, tensors and dataclasses (no shared memory to clean up).
+The model is pickled with cloudpickle: PyTorch's classes go by name, a `class Net` typed into the
+console (module `__main__`, which exists in this process alone) goes by value, its code along.
+Classes from any other module, or a model that cannot be pickled, train on a thread instead
+(`can_train_in_process`, `pickle_model`). Messages are plain pickles of numpy arrays, tensors and
+dataclasses (no shared memory to clean up).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections import deque
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import cloudpickle
 import numpy as np
 import torch.nn as nn
 
@@ -76,8 +79,16 @@ class JobFailed:
 
 
 def can_train_in_process(model: nn.Module) -> bool:
-    """True when every module class comes from a package that the child can import by name."""
-    return all(type(m).__module__.split(".")[0] in IMPORTABLE_PACKAGES for m in model.modules())
+    """True when every module class is one the child imports by name (PyTorch's, ours) or one typed
+    into the console, sent by value. A class from some other module may not import over there."""
+    return all(type(m).__module__.split(".")[0] in IMPORTABLE_PACKAGES or type(m).__module__ == "__main__"
+               for m in model.modules())
+
+
+def pickle_model(model: nn.Module) -> bytes:
+    """The model for TrainRequest.model_bytes; raises pickle.PicklingError or TypeError for a model
+    holding something that cannot be pickled (a lock, an open file, a hook on a widget)."""
+    return cloudpickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def process_context():

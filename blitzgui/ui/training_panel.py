@@ -2,8 +2,8 @@
 
 The form builds a TrainConfig; Start runs a core `training_job` in a child process
 (TrainingProcessWorker), so the GUI's Python and the trainer never wait for each other's interpreter
-lock; a model whose class only this process knows (typed into the console) trains on a thread
-(GeneratorWorker) instead. The loop never touches a widget: the plots read the run's growing
+lock; a model the process cannot receive (a class from a module of the user's, a lock held by
+it) trains on a thread (GeneratorWorker) instead. The loop never touches a widget: the plots read the run's growing
 buffers on a 5 Hz timer, and the few events that change labels arrive as (thinned) signals.
 """
 
@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from blitzgui.core.download import CIFAR10_DIRNAME
 from blitzgui.core.runs import Evaluated, Loading, RunStore, Started, evaluation_job, training_job
-from blitzgui.core.train_process import TrainedWeights, TrainRequest, can_train_in_process, warm_up
+from blitzgui.core.train_process import TrainedWeights, TrainRequest, can_train_in_process, pickle_model, warm_up
 from blitzgui.core.training import (
     OPTIMIZERS,
     PAUSE,
@@ -89,8 +89,8 @@ def sendable_model(module) -> bytes | None:
     if not can_train_in_process(module):
         return None
     try:
-        return pickle.dumps(module, protocol=pickle.HIGHEST_PROTOCOL)
-    except (pickle.PicklingError, TypeError, AttributeError):  # e.g. a lambda or hook stored on it
+        return pickle_model(module)
+    except (pickle.PicklingError, TypeError, AttributeError):  # e.g. a lock or a widget held by it
         return None
 
 
