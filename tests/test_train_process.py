@@ -162,3 +162,27 @@ def test_a_request_the_child_cannot_read_is_reported_not_swallowed(capsys):
     failed = receive(ours)
     assert isinstance(failed, JobFailed) and "UnpicklingError" in failed.message
     assert "Traceback" in capsys.readouterr().err  # the details, for whoever reads the log
+
+
+def test_a_gpu_run_starts_a_fresh_interpreter_and_trains_there(tmp_path, monkeypatch):
+    """What a CUDA or MPS run does (no fork of a GPU runtime), tried on the CPU: spawn, then train."""
+    import blitzgui.core.train_process as train_process
+    from cifar_fixture import write_tiny_cifar10
+
+    assert train_process.process_context("cuda:0").get_start_method() == "spawn"
+    assert train_process.process_context("mps").get_start_method() == "spawn"
+    spawn = train_process.process_context("cuda:0")
+    monkeypatch.setattr(train_process, "process_context", lambda device: spawn)
+    write_tiny_cifar10(tmp_path)
+    request = train_process.TrainRequest(
+        "cifar10", tmp_path, None, pickle_model(build_module(preset("cifar_net"))), "net", None,
+        TrainConfig(epochs=1, batch_size=8), "cpu")
+    process, connection = train_process.start(request)
+    events = []
+    while not events or not isinstance(events[-1], Finished):
+        message = receive(connection) if connection.poll(120) else None
+        assert message is not None, "the spawned child did not report"
+        events.append(message.event if isinstance(message, Update) else message)
+    process.join(30)
+    assert events[-1].status == "completed" and isinstance(events[-2], train_process.TrainedWeights)
+    assert process.exitcode == 0

@@ -91,11 +91,13 @@ def pickle_model(model: nn.Module) -> bytes:
     return cloudpickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def process_context():
+def process_context(device: str = "cpu"):
     """forkserver where there is one (Linux, macOS): the server imports torch once, then each run
     is a fork of it (~10 ms) instead of a fresh interpreter importing torch (2–4 s). Elsewhere spawn.
-    torch._dynamo too: the first optimizer a process makes imports it (1.2–1.6 s, measured)."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    torch._dynamo too: the first optimizer a process makes imports it (1.2–1.6 s, measured).
+    A GPU run always spawns: GPU runtimes do not survive a fork of a process that may have touched
+    them, and a fresh interpreter costs little next to a GPU run's own start."""
+    if "forkserver" in multiprocessing.get_all_start_methods() and device == "cpu":
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__, "torch._dynamo"])
         return context
@@ -220,7 +222,7 @@ def run_training(connection, request_bytes: bytes) -> None:
 # -- in the parent -----------------------------------------------------------------------------
 def start(request: TrainRequest):
     """Start the child; returns (process, connection)."""
-    context = process_context()
+    context = process_context(request.device)
     parent_end, child_end = context.Pipe()
     process = context.Process(target=run_training, args=(child_end, pickle.dumps(request)),
                               name="blitzgui-training", daemon=True)
