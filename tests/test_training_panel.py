@@ -134,12 +134,33 @@ class OutOfMemoryWhenTraining(nn.Module):
         return self.fc(x.flatten(1))
 
 
-def test_out_of_memory_suggests_a_smaller_batch_and_the_app_lives(qtbot, panel):
-    panel.context.session.emit("train_model", OutOfMemoryWhenTraining(), "hungry")
+def typed_in_the_console(source: str, name: str):
+    namespace = {"__name__": "__main__", "nn": nn, "torch": torch}  # as in the console's namespace
+    exec(source, namespace)
+    return namespace[name]
+
+
+OUT_OF_MEMORY_SOURCE = """class Hungry(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3 * 32 * 32, 10)
+
+    def forward(self, x):
+        if self.training:
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
+        return self.fc(x.flatten(1))
+"""
+
+
+@pytest.mark.parametrize("where", ["process", "thread"])
+def test_out_of_memory_suggests_a_smaller_batch_and_the_app_lives(qtbot, panel, where):
+    # typed into the console: sent to the training process; from a module of the user's: on a thread
+    model = typed_in_the_console(OUT_OF_MEMORY_SOURCE, "Hungry")() if where == "process" else OutOfMemoryWhenTraining()
+    panel.context.session.emit("train_model", model, "hungry")
     panel.batch_size.setValue(512)
     with qtbot.waitSignal(panel.training_finished, timeout=WAIT_MS) as done:
         assert panel.start()
-        assert isinstance(panel.worker, GeneratorWorker)  # a class only this process knows: on a thread
+        assert isinstance(panel.worker, TrainingProcessWorker if where == "process" else GeneratorWorker)
     finished = done.args[0]
     assert finished.status == "out_of_memory" and "smaller batch size" in panel.message.text()
     qtbot.waitUntil(lambda: panel.start_button.isEnabled(), timeout=WAIT_MS)
