@@ -41,15 +41,17 @@ def test_which_models_go_to_the_process():
     assert not can_train_in_process(nn.Sequential(nn.Flatten(), FromSomeModule()))  # a child counts too
 
 
-def typed_in_the_console():
-    namespace = {"__name__": "__main__", "nn": nn, "torch": torch}  # as the console's namespace
-    exec("class Net(nn.Module):\n"
-         "    def __init__(self):\n"
-         "        super().__init__()\n"
-         "        self.fc = nn.Linear(4, 2)\n"
-         "    def forward(self, x):\n"
-         "        return torch.relu(self.fc(x))\n", namespace)
-    return namespace["Net"]
+def typed_in_the_console(source: str | None = None, name: str = "Net"):
+    """The class `source` defines, made as the console makes it (module __main__)."""
+    source = source or ("class Net(nn.Module):\n"
+                        "    def __init__(self):\n"
+                        "        super().__init__()\n"
+                        "        self.fc = nn.Linear(4, 2)\n"
+                        "    def forward(self, x):\n"
+                        "        return torch.relu(self.fc(x))\n")
+    namespace = {"__name__": "__main__", "nn": nn, "torch": torch}  # as in the console's namespace
+    exec(source, namespace)
+    return namespace[name]
 
 
 def test_a_console_class_travels_by_value_to_a_fresh_interpreter(tmp_path):

@@ -16,6 +16,7 @@ from blitzgui.ui.i18n import install_translators
 from blitzgui.ui.training_panel import TrainingPanel
 from blitzgui.ui.workers import GeneratorWorker, TrainingProcessWorker
 from cifar_fixture import write_tiny_cifar10
+from test_train_process import typed_in_the_console
 
 WAIT_MS = 60_000
 
@@ -132,12 +133,6 @@ class OutOfMemoryWhenTraining(nn.Module):
         if self.training:
             raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
         return self.fc(x.flatten(1))
-
-
-def typed_in_the_console(source: str, name: str):
-    namespace = {"__name__": "__main__", "nn": nn, "torch": torch}  # as in the console's namespace
-    exec(source, namespace)
-    return namespace[name]
 
 
 OUT_OF_MEMORY_SOURCE = """class Hungry(nn.Module):

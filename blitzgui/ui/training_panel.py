@@ -1,10 +1,11 @@
 """Training panel: part 4 of the blitz in one click, with everything visible while it runs.
 
 The form builds a TrainConfig; Start runs a core `training_job` in a child process
-(TrainingProcessWorker), so the GUI's Python and the trainer never wait for each other's interpreter
-lock; a model the process cannot receive (a class from a module of the user's, a lock held by
-it) trains on a thread (GeneratorWorker) instead. The loop never touches a widget: the plots read the run's growing
-buffers on a 5 Hz timer, and the few events that change labels arrive as (thinned) signals.
+(TrainingProcessWorker), so the GUI's Python and the trainer never wait for each other's
+interpreter lock; a model the process cannot receive (a class from a module of the user's, a lock
+held by it) trains on a thread (GeneratorWorker) instead. The loop never touches a widget: the
+plots read the run's growing buffers on a 5 Hz timer, and the few events that change labels arrive
+as (thinned) signals.
 """
 
 from __future__ import annotations
