@@ -55,10 +55,15 @@ def table(title: str, results: list[Result], baseline: str | None = None, unit: 
     for r in results:
         lines.append(
             f"| {r.name} | {r.median * scale:.1f} | {min(r.samples) * scale:.1f}–{max(r.samples) * scale:.1f} "
-            f"| {r.median / base.median:.2f}× |"
+            f"| {ratio(r.median, base.median)} |"
         )
     return "\n".join(lines)
 
 
 def python_command(*args: str) -> list[str]:
     return [sys.executable, *args]
+
+
+def ratio(value: float, base: float) -> str:
+    """value/base as "1.23×"; a baseline of 0 (e.g. a lateness that never happened) has no ratio."""
+    return f"{value / base:.2f}×" if base else "—"
