@@ -272,6 +272,42 @@ def test_image_folder_loads_resizes_and_sorts_classes(tmp_path, data_dir):
     assert default.image_shape == (3, 32, 32)
 
 
+def test_image_folder_is_decoded_once_then_read_from_the_cache(tmp_path, data_dir, monkeypatch):
+    import blitzgui.core.data as data_module
+
+    root = _write_folder(tmp_path / "pets", {"train": {"dog": 3, "cat": 2}, "test": {"cat": 1, "dog": 2}})
+    first = load_dataset(f"folder:{root}", data_dir)
+    assert len(list((data_dir / "folders").glob("*.pt"))) == 1
+
+    def no_decoding(path, image_size):
+        raise AssertionError(f"decoded {path} again")
+
+    monkeypatch.setattr(data_module, "_decode", no_decoding)
+    again = load_dataset(f"folder:{root}", data_dir)
+    assert torch.equal(again.train_images, first.train_images) and torch.equal(again.test_labels, first.test_labels)
+    with pytest.raises(AssertionError, match="decoded"):  # another image size is another cache
+        load_dataset(f"folder:{root}", data_dir, image_size=(16, 16))
+
+
+def test_a_changed_image_folder_is_decoded_again_and_replaces_its_cache(tmp_path, data_dir):
+    root = _write_folder(tmp_path / "pets", {"train": {"dog": 3, "cat": 2}, "test": {"cat": 1}})
+    other = _write_folder(tmp_path / "pets-more", {"train": {"a": 1}, "test": {"a": 1}})  # a longer name
+    load_dataset(f"folder:{other}", data_dir)
+    load_dataset(f"folder:{root}", data_dir)
+    Image.new("RGB", (8, 8), (255, 0, 0)).save(root / "train" / "cat" / "red.png")
+    changed = load_dataset(f"folder:{root}", data_dir)
+    assert len(changed.train_labels) == 6 and (changed.train_images == 255).any()
+    assert len(list((data_dir / "folders").glob("*.pt"))) == 2  # one per folder: the old one replaced
+
+
+def test_an_unreadable_folder_cache_is_decoded_again(tmp_path, data_dir):
+    root = _write_folder(tmp_path / "pets", {"train": {"cat": 2}, "test": {"cat": 1}})
+    first = load_dataset(f"folder:{root}", data_dir)
+    (cache,) = (data_dir / "folders").glob("*.pt")
+    cache.write_bytes(b"not a cache")
+    assert torch.equal(load_dataset(f"folder:{root}", data_dir).train_images, first.train_images)
+
+
 def test_image_folder_reports_decoding_progress(tmp_path):
     root = _write_folder(tmp_path / "pets", {"train": {"cat": 3, "dog": 2}, "test": {"cat": 1}})
     seen = []

@@ -10,6 +10,9 @@ epoch as the blitz's DataLoader does (benchmarks/bench_data.py measures both).
     load_dataset("folder:/path/to/tree", data_dir, image_size=(32, 32))
     builtin_dataset(data_dir, train_size=2000, test_size=500)   # a small built-in set for tests
 
+A decoded image folder is also kept in data_dir/folders (up to 1 GiB), keyed by its files' paths,
+sizes and times: each training run loads in a process of its own and would decode it again.
+
 Everything that can go wrong with the files raises DatasetError with a message naming the file.
 A load can take a while (generating 60,000 images, decoding a folder): each loader takes a
 `should_stop` callable, checked between chunks, and raises LoadStopped when it returns True, so a
@@ -18,9 +21,11 @@ window being closed can end a load promptly instead of abandoning its thread.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import pickle
+import re
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -128,7 +133,7 @@ def load_dataset(source: str, data_dir: Path, image_size: tuple[int, int] | None
         return load_cifar10(data_dir, image_size=image_size, should_stop=should_stop)
     if source.startswith("folder:") and source[len("folder:"):].strip():
         return load_image_folder(Path(source[len("folder:"):].strip()).expanduser(), image_size=image_size,
-                                 should_stop=should_stop)
+                                 should_stop=should_stop, cache_dir=data_dir / "folders")
     raise DatasetError(f"Unknown dataset {source!r}: use builtin, cifar10 or folder:/path/to/images")
 
 
@@ -395,10 +400,16 @@ def _split_files(root: Path, split: str) -> dict[str, list[Path]]:
     return found
 
 
+FOLDER_CACHE_LIMIT = 1 << 30  # decoded folders up to 1 GiB of uint8 are kept for the next load
+
+
 def load_image_folder(root: Path, image_size: tuple[int, int] | None = None,
-                      progress: Callable[[int, int], None] | None = None, should_stop: StopCheck = None) -> ImageDataset:
+                      progress: Callable[[int, int], None] | None = None, should_stop: StopCheck = None,
+                      cache_dir: Path | None = None) -> ImageDataset:
     """root/train/<class>/* and root/test/<class>/*, every image converted to RGB and resized to
-    image_size (H, W; default 32×32). Classes are the train folder's subfolders, sorted."""
+    image_size (H, W; default 32×32). Classes are the train folder's subfolders, sorted.
+    cache_dir: keep the decoded images there, keyed by every file's path, size and time and the
+    image size, so the next load (each training run loads in a process of its own) skips decoding."""
     root = Path(root)
     image_size = tuple(image_size or (32, 32))
     if not root.is_dir():
@@ -415,16 +426,12 @@ def load_image_folder(root: Path, image_size: tuple[int, int] | None = None,
             for name, files in files_by_class.items() for path in files]
     if not any(split == "test" for _, _, split in jobs):
         raise DatasetError(f"Image folder has no test images: {root / 'test'}")
-    images = np.empty((len(jobs), 3, *image_size), dtype=np.uint8)
-    # PIL releases the GIL while decoding and resizing, so threads do help here.
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        for i, decoded in enumerate(pool.map(lambda job: _decode(job[0], image_size), jobs)):
-            if should_stop is not None and should_stop():
-                pool.shutdown(wait=False, cancel_futures=True)  # drop the images not yet decoded
-                raise LoadStopped("loading the dataset was stopped")
-            images[i] = decoded
-            if progress is not None:
-                progress(i + 1, len(jobs))
+    cache = _folder_cache_path(cache_dir, root, jobs, image_size) if cache_dir is not None else None
+    images = _read_folder_cache(cache, len(jobs), image_size) if cache is not None else None
+    if images is None:
+        images = _decode_all(jobs, image_size, progress, should_stop)
+        if cache is not None and images.nbytes <= FOLDER_CACHE_LIMIT:
+            _write_folder_cache(cache, images)
     labels = np.array([label for _, label, _ in jobs], dtype=np.int64)
     is_train = np.array([split == "train" for _, _, split in jobs])
     return ImageDataset(
@@ -435,6 +442,52 @@ def load_image_folder(root: Path, image_size: tuple[int, int] | None = None,
         test_images=torch.from_numpy(images[~is_train]),
         test_labels=torch.from_numpy(labels[~is_train]),
     )
+
+
+def _decode_all(jobs, image_size, progress, should_stop: StopCheck) -> np.ndarray:
+    images = np.empty((len(jobs), 3, *image_size), dtype=np.uint8)
+    # PIL releases the GIL while decoding and resizing, so threads do help here.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for i, decoded in enumerate(pool.map(lambda job: _decode(job[0], image_size), jobs)):
+            if should_stop is not None and should_stop():
+                pool.shutdown(wait=False, cancel_futures=True)  # drop the images not yet decoded
+                raise LoadStopped("loading the dataset was stopped")
+            images[i] = decoded
+            if progress is not None:
+                progress(i + 1, len(jobs))
+    return images
+
+
+def _folder_cache_path(cache_dir: Path, root: Path, jobs, image_size) -> Path:
+    """One file per folder (its name) and content (a digest of every file's path, size and time)."""
+    digest = hashlib.sha1(repr(image_size).encode())
+    for path, label, split in jobs:
+        stat = path.stat()
+        digest.update(f"{split}/{label}/{path.relative_to(root)}/{stat.st_size}/{stat.st_mtime_ns}\n".encode())
+    return Path(cache_dir) / f"{_folder_slug(root)}-{digest.hexdigest()[:16]}.pt"
+
+
+def _folder_slug(root: Path) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", str(root.resolve())).strip("-")[-60:]
+
+
+def _read_folder_cache(path: Path, count: int, image_size) -> np.ndarray | None:
+    if not path.is_file():
+        return None
+    try:
+        images = torch.load(path, weights_only=True)["images"]
+    except Exception:  # any unreadable cache is simply decoded again
+        return None
+    fits = isinstance(images, torch.Tensor) and images.dtype == torch.uint8 and images.shape == (count, 3, *image_size)
+    return images.numpy() if fits else None
+
+
+def _write_folder_cache(path: Path, images: np.ndarray) -> None:
+    folder = path.name.rsplit("-", 1)[0]
+    for older in path.parent.glob("*.pt"):
+        if older.name.rsplit("-", 1)[0] == folder:
+            older.unlink(missing_ok=True)  # the same folder before its files changed
+    _write_cache(path, {"images": torch.from_numpy(images)})
 
 
 # -- showing samples -----------------------------------------------------------------------------
