@@ -242,7 +242,8 @@ def builtin_dataset(data_dir: Path, train_size: int = 50_000, test_size: int = 1
     """The built-in shapes, sized like CIFAR-10 by default. Generated on first use and cached in
     data_dir/builtin; a cache that cannot be read is regenerated (it is only a cache)."""
     cache = Path(data_dir) / "builtin" / f"shapes-v{BUILTIN_VERSION}-{train_size}-{test_size}.pt"
-    tensors = _read_cache(cache, train_size, test_size)
+    tensors = _read_cache(cache, {"train_images": (train_size, 3, 32, 32), "train_labels": (train_size,),
+                                  "test_images": (test_size, 3, 32, 32), "test_labels": (test_size,)})
     if tensors is None:
         train = generate_shapes(train_size, seed=1, should_stop=should_stop)
         test = generate_shapes(test_size, seed=2, should_stop=should_stop)
@@ -258,15 +259,13 @@ def builtin_dataset(data_dir: Path, train_size: int = 50_000, test_size: int = 1
     )
 
 
-def _read_cache(path: Path, train_size: int, test_size: int) -> dict[str, torch.Tensor] | None:
+def _read_cache(path: Path, shapes: dict[str, tuple]) -> dict[str, torch.Tensor] | None:
+    """The cached tensors if the file holds every name in `shapes` with that shape, else None."""
     if not path.exists():
         return None
     try:
         tensors = torch.load(path, weights_only=True)
-        ok = (tensors["train_images"].shape == (train_size, 3, 32, 32)
-              and tensors["train_labels"].shape == (train_size,)
-              and tensors["test_images"].shape == (test_size, 3, 32, 32)
-              and tensors["test_labels"].shape == (test_size,))
+        ok = all(tensors[name].shape == shape for name, shape in shapes.items())
     except Exception:  # any unreadable cache is simply rebuilt
         return None
     return tensors if ok else None
@@ -427,7 +426,8 @@ def load_image_folder(root: Path, image_size: tuple[int, int] | None = None,
     if not any(split == "test" for _, _, split in jobs):
         raise DatasetError(f"Image folder has no test images: {root / 'test'}")
     cache = _folder_cache_path(cache_dir, root, jobs, image_size) if cache_dir is not None else None
-    images = _read_folder_cache(cache, len(jobs), image_size) if cache is not None else None
+    cached = _read_cache(cache, {"images": (len(jobs), 3, *image_size)}) if cache is not None else None
+    images = cached["images"].numpy() if cached is not None and cached["images"].dtype == torch.uint8 else None
     if images is None:
         images = _decode_all(jobs, image_size, progress, should_stop)
         if cache is not None and images.nbytes <= FOLDER_CACHE_LIMIT:
@@ -469,17 +469,6 @@ def _folder_cache_path(cache_dir: Path, root: Path, jobs, image_size) -> Path:
 
 def _folder_slug(root: Path) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", str(root.resolve())).strip("-")[-60:]
-
-
-def _read_folder_cache(path: Path, count: int, image_size) -> np.ndarray | None:
-    if not path.is_file():
-        return None
-    try:
-        images = torch.load(path, weights_only=True)["images"]
-    except Exception:  # any unreadable cache is simply decoded again
-        return None
-    fits = isinstance(images, torch.Tensor) and images.dtype == torch.uint8 and images.shape == (count, 3, *image_size)
-    return images.numpy() if fits else None
 
 
 def _write_folder_cache(path: Path, images: np.ndarray) -> None:
