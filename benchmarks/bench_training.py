@@ -244,8 +244,8 @@ def _spin(seconds: float) -> None:
         pass
 
 
-def repaint_cost(points: int, downsample: bool = True):
-    """One repaint of the loss plot holding `points` losses (setData done beforehand)."""
+def loss_plot_holding(points: int):
+    """(app, plot, metrics): a shown LossPlot drawing `points` losses."""
     from PySide6.QtWidgets import QApplication
 
     from blitzgui.core.metrics import RunMetrics
@@ -258,6 +258,12 @@ def repaint_cost(points: int, downsample: bool = True):
     metrics = RunMetrics(classes=["a"] * 10, steps_per_epoch=12500)
     metrics.step_losses.extend(np.random.default_rng(0).random(points).astype(np.float32) + 1)
     plot.show_metrics(metrics)
+    return app, plot, metrics
+
+
+def repaint_cost(points: int, downsample: bool = True):
+    """One repaint of the loss plot holding `points` losses (setData done beforehand)."""
+    app, plot, _ = loss_plot_holding(points)
     if not downsample:
         plot.step_curve.setDownsampling(auto=False)
         plot.step_curve.setClipToView(False)
@@ -274,18 +280,7 @@ def repaint_cost(points: int, downsample: bool = True):
 
 def refresh_cost(points: int):
     """A timer tick while training: the buffer grew by 10 losses, setData, then one repaint."""
-    from PySide6.QtWidgets import QApplication
-
-    from blitzgui.core.metrics import RunMetrics
-    from blitzgui.ui.training_plots import LossPlot
-
-    app = QApplication.instance() or QApplication([])
-    plot = LossPlot()
-    plot.resize(900, 500)
-    plot.show()
-    metrics = RunMetrics(classes=["a"] * 10, steps_per_epoch=12500)
-    metrics.step_losses.extend(np.random.default_rng(0).random(points).astype(np.float32) + 1)
-    plot.show_metrics(metrics)
+    app, plot, metrics = loss_plot_holding(points)
     app.processEvents()
 
     def candidate() -> float:
