@@ -41,15 +41,16 @@ def test_which_models_go_to_the_process():
     assert not can_train_in_process(nn.Sequential(nn.Flatten(), FromSomeModule()))  # a child counts too
 
 
-def typed_in_the_console(source: str | None = None, name: str = "Net"):
-    """The class `source` defines, made as the console makes it (module __main__)."""
+def typed_in_the_console(source: str | None = None, name: str = "Net", module: str = "__main__"):
+    """The class `source` defines, made as the console makes it (module __main__), or as if it
+    came from `module`."""
     source = source or ("class Net(nn.Module):\n"
                         "    def __init__(self):\n"
                         "        super().__init__()\n"
                         "        self.fc = nn.Linear(4, 2)\n"
                         "    def forward(self, x):\n"
                         "        return torch.relu(self.fc(x))\n")
-    namespace = {"__name__": "__main__", "nn": nn, "torch": torch}  # as in the console's namespace
+    namespace = {"__name__": module, "nn": nn, "torch": torch}  # as in the console's namespace
     exec(source, namespace)
     return namespace[name]
 

@@ -124,17 +124,6 @@ def test_model_with_wrong_input_shape_is_refused_with_the_reason(qtbot, panel):
     assert "(3, 32, 32)" in panel.message.text()
 
 
-class OutOfMemoryWhenTraining(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc = nn.Linear(3 * 32 * 32, 10)
-
-    def forward(self, x):
-        if self.training:
-            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
-        return self.fc(x.flatten(1))
-
-
 OUT_OF_MEMORY_SOURCE = """class Hungry(nn.Module):
     def __init__(self):
         super().__init__()
@@ -150,7 +139,8 @@ OUT_OF_MEMORY_SOURCE = """class Hungry(nn.Module):
 @pytest.mark.parametrize("where", ["process", "thread"])
 def test_out_of_memory_suggests_a_smaller_batch_and_the_app_lives(qtbot, panel, where):
     # typed into the console: sent to the training process; from a module of the user's: on a thread
-    model = typed_in_the_console(OUT_OF_MEMORY_SOURCE, "Hungry")() if where == "process" else OutOfMemoryWhenTraining()
+    module = "__main__" if where == "process" else __name__
+    model = typed_in_the_console(OUT_OF_MEMORY_SOURCE, "Hungry", module)()
     panel.context.session.emit("train_model", model, "hungry")
     panel.batch_size.setValue(512)
     with qtbot.waitSignal(panel.training_finished, timeout=WAIT_MS) as done:
